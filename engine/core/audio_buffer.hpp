@@ -10,7 +10,7 @@
 namespace secondear {
 
 class AudioBuffer {
-public:
+  public:
     AudioBuffer() = default;
     AudioBuffer(int channels, std::size_t frames, double sample_rate_hz)
         : data_(static_cast<std::size_t>(channels), std::vector<float>(frames, 0.0f)),
@@ -39,14 +39,14 @@ public:
 
     friend bool operator==(const AudioBuffer&, const AudioBuffer&) = default;
 
-private:
+  private:
     std::vector<std::vector<float>> data_;
     double sample_rate_hz_ = 0.0;
 };
 
 /// Non-owning planar view of a block: channel(c)[i], 0 <= i < frames(). No allocation.
 class AudioView {
-public:
+  public:
     static constexpr int k_max_channels = 2;
 
     AudioView() = default;
@@ -71,7 +71,7 @@ public:
         return v;
     }
 
-private:
+  private:
     float* ptr_[k_max_channels] = {nullptr, nullptr};
     int channels_ = 0;
     std::size_t frames_ = 0;

@@ -7,7 +7,9 @@
 
 namespace secondear {
 
-inline double db_to_gain(double db) noexcept { return std::pow(10.0, db / 20.0); }
+inline double db_to_gain(double db) noexcept {
+    return std::pow(10.0, db / 20.0);
+}
 /// Amplitude ratio to dB; 0 gives -infinity (callers that print or serialise use optional_db).
 inline double gain_to_db(double gain_lin) noexcept {
     return gain_lin > 0.0 ? 20.0 * std::log10(gain_lin) : -std::numeric_limits<double>::infinity();

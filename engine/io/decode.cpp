@@ -20,32 +20,56 @@ namespace fs = std::filesystem;
 
 std::string container_name(int format) {
     switch (format & SF_FORMAT_TYPEMASK) {
-        case SF_FORMAT_WAV: case SF_FORMAT_WAVEX: case SF_FORMAT_RF64: return "wav";
-        case SF_FORMAT_AIFF: return "aiff";
-        case SF_FORMAT_FLAC: return "flac";
-        case SF_FORMAT_OGG: return "ogg";
-        case SF_FORMAT_MPEG: return "mp3";
-        case SF_FORMAT_CAF: return "caf";
-        case SF_FORMAT_W64: return "w64";
-        case SF_FORMAT_AU: return "au";
-        default: return "other";
+        case SF_FORMAT_WAV:
+        case SF_FORMAT_WAVEX:
+        case SF_FORMAT_RF64:
+            return "wav";
+        case SF_FORMAT_AIFF:
+            return "aiff";
+        case SF_FORMAT_FLAC:
+            return "flac";
+        case SF_FORMAT_OGG:
+            return "ogg";
+        case SF_FORMAT_MPEG:
+            return "mp3";
+        case SF_FORMAT_CAF:
+            return "caf";
+        case SF_FORMAT_W64:
+            return "w64";
+        case SF_FORMAT_AU:
+            return "au";
+        default:
+            return "other";
     }
 }
 
 std::string encoding_name(int format) {
     switch (format & SF_FORMAT_SUBMASK) {
-        case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: return "pcm8";
-        case SF_FORMAT_PCM_16: return "pcm16";
-        case SF_FORMAT_PCM_24: return "pcm24";
-        case SF_FORMAT_PCM_32: return "pcm32";
-        case SF_FORMAT_FLOAT: return "float32";
-        case SF_FORMAT_DOUBLE: return "float64";
-        case SF_FORMAT_VORBIS: return "vorbis";
-        case SF_FORMAT_OPUS: return "opus";
-        case SF_FORMAT_MPEG_LAYER_III: return "mp3";
-        case SF_FORMAT_ULAW: return "ulaw";
-        case SF_FORMAT_ALAW: return "alaw";
-        default: return "other";
+        case SF_FORMAT_PCM_S8:
+        case SF_FORMAT_PCM_U8:
+            return "pcm8";
+        case SF_FORMAT_PCM_16:
+            return "pcm16";
+        case SF_FORMAT_PCM_24:
+            return "pcm24";
+        case SF_FORMAT_PCM_32:
+            return "pcm32";
+        case SF_FORMAT_FLOAT:
+            return "float32";
+        case SF_FORMAT_DOUBLE:
+            return "float64";
+        case SF_FORMAT_VORBIS:
+            return "vorbis";
+        case SF_FORMAT_OPUS:
+            return "opus";
+        case SF_FORMAT_MPEG_LAYER_III:
+            return "mp3";
+        case SF_FORMAT_ULAW:
+            return "ulaw";
+        case SF_FORMAT_ALAW:
+            return "alaw";
+        default:
+            return "other";
     }
 }
 
@@ -84,19 +108,19 @@ AudioReader::AudioReader(const fs::path& path) : impl_(std::make_unique<Impl>())
     SF_INFO sf_info{};
     impl_->file = sf_open(path.c_str(), SFM_READ, &sf_info);
     if (!impl_->file)
-        throw Error(ErrorKind::input_not_audio,
-                    fmt::format("{}: not a readable audio file ({})", path.string(),
-                                sf_strerror(nullptr)));
+        throw Error(ErrorKind::input_not_audio, fmt::format("{}: not a readable audio file ({})",
+                                                            path.string(), sf_strerror(nullptr)));
     if (sf_info.channels < 1 || sf_info.samplerate < 1)
         throw Error(ErrorKind::input_not_audio,
                     fmt::format("{}: corrupt header ({} channels at {} Hz)", path.string(),
                                 sf_info.channels, sf_info.samplerate));
-    impl_->info = SourceInfo{.path = path.string(),
-                             .container = container_name(sf_info.format),
-                             .encoding = encoding_name(sf_info.format),
-                             .sample_rate_hz = static_cast<double>(sf_info.samplerate),
-                             .channels = sf_info.channels,
-                             .frames = static_cast<std::size_t>(std::max<sf_count_t>(sf_info.frames, 0))};
+    impl_->info =
+        SourceInfo{.path = path.string(),
+                   .container = container_name(sf_info.format),
+                   .encoding = encoding_name(sf_info.format),
+                   .sample_rate_hz = static_cast<double>(sf_info.samplerate),
+                   .channels = sf_info.channels,
+                   .frames = static_cast<std::size_t>(std::max<sf_count_t>(sf_info.frames, 0))};
     if (sf_info.channels > 2)
         throw Error(ErrorKind::input_unsupported,
                     fmt::format("{}: {} channels; only mono and stereo are supported for now",
@@ -109,8 +133,12 @@ AudioReader::~AudioReader() = default;
 AudioReader::AudioReader(AudioReader&&) noexcept = default;
 AudioReader& AudioReader::operator=(AudioReader&&) noexcept = default;
 
-const SourceInfo& AudioReader::info() const noexcept { return impl_->info; }
-std::size_t AudioReader::position_frames() const noexcept { return impl_->position_frames; }
+const SourceInfo& AudioReader::info() const noexcept {
+    return impl_->info;
+}
+std::size_t AudioReader::position_frames() const noexcept {
+    return impl_->position_frames;
+}
 
 void AudioReader::rewind() {
     sf_seek(impl_->file, 0, SEEK_SET);
@@ -160,10 +188,9 @@ Decoded decode(const fs::path& path) {
         const std::size_t got = reader.read(AudioView(block));
         if (got == 0) break;
         for (int c = 0; c < channels; ++c)
-            planes[static_cast<std::size_t>(c)].insert(planes[static_cast<std::size_t>(c)].end(),
-                                                       block.channel(c).begin(),
-                                                       block.channel(c).begin() +
-                                                           static_cast<std::ptrdiff_t>(got));
+            planes[static_cast<std::size_t>(c)].insert(
+                planes[static_cast<std::size_t>(c)].end(), block.channel(c).begin(),
+                block.channel(c).begin() + static_cast<std::ptrdiff_t>(got));
     }
     const std::size_t frames = planes[0].size();
     if (frames == 0)
@@ -175,6 +202,8 @@ Decoded decode(const fs::path& path) {
     return out;
 }
 
-SourceInfo probe(const fs::path& path) { return AudioReader(path).info(); }
+SourceInfo probe(const fs::path& path) {
+    return AudioReader(path).info();
+}
 
 }  // namespace secondear::io

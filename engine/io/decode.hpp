@@ -28,7 +28,7 @@ struct SourceInfo {
 
 /// Streams a file in blocks, so memory does not grow with its length. Not thread safe.
 class AudioReader {
-public:
+  public:
     explicit AudioReader(const std::filesystem::path& path);
     ~AudioReader();
     AudioReader(AudioReader&&) noexcept;
@@ -43,7 +43,7 @@ public:
     /// Back to the first frame.
     void rewind();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

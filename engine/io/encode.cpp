@@ -37,8 +37,8 @@ void ensure_parent_exists(const fs::path& path) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (!fs::is_directory(dir))
-        throw Error(ErrorKind::output_failed,
-                    fmt::format("{}: cannot create the output folder {}", path.string(), dir.string()));
+        throw Error(ErrorKind::output_failed, fmt::format("{}: cannot create the output folder {}",
+                                                          path.string(), dir.string()));
 }
 
 void rename_into_place(const fs::path& temp, const fs::path& path) {
@@ -55,18 +55,27 @@ void rename_into_place(const fs::path& temp, const fs::path& path) {
 int sndfile_format(const EncodeOptions& options) {
     int sub = 0;
     switch (options.sample_format) {
-        case SampleFormat::pcm16: sub = SF_FORMAT_PCM_16; break;
-        case SampleFormat::pcm24: sub = SF_FORMAT_PCM_24; break;
-        case SampleFormat::float32: sub = SF_FORMAT_FLOAT; break;
+        case SampleFormat::pcm16:
+            sub = SF_FORMAT_PCM_16;
+            break;
+        case SampleFormat::pcm24:
+            sub = SF_FORMAT_PCM_24;
+            break;
+        case SampleFormat::float32:
+            sub = SF_FORMAT_FLOAT;
+            break;
     }
     switch (options.container) {
-        case Container::wav: return SF_FORMAT_WAV | sub;
-        case Container::aiff: return SF_FORMAT_AIFF | sub;
+        case Container::wav:
+            return SF_FORMAT_WAV | sub;
+        case Container::aiff:
+            return SF_FORMAT_AIFF | sub;
         case Container::flac:
             if (options.sample_format == SampleFormat::float32)
                 throw Error(ErrorKind::usage, "FLAC holds 16 or 24-bit integers, not float");
             return SF_FORMAT_FLAC | sub;
-        case Container::mp3: return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
+        case Container::mp3:
+            return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
     }
     return 0;
 }
@@ -94,9 +103,12 @@ SampleFormat sample_format_from_string(const std::string& text) {
 
 std::string to_string(SampleFormat format) {
     switch (format) {
-        case SampleFormat::pcm16: return "pcm16";
-        case SampleFormat::pcm24: return "pcm24";
-        case SampleFormat::float32: return "float32";
+        case SampleFormat::pcm16:
+            return "pcm16";
+        case SampleFormat::pcm24:
+            return "pcm24";
+        case SampleFormat::float32:
+            return "float32";
     }
     return "?";
 }
@@ -178,9 +190,9 @@ void AudioWriter::write_planar(const float* const* planes, std::size_t frame_cou
     }
     const auto frames = static_cast<sf_count_t>(frame_count);
     if (sf_writef_float(impl_->file, impl_->interleaved.data(), frames) != frames)
-        throw Error(ErrorKind::output_failed, fmt::format("{}: write failed ({})",
-                                                          impl_->path.string(),
-                                                          sf_strerror(impl_->file)));
+        throw Error(
+            ErrorKind::output_failed,
+            fmt::format("{}: write failed ({})", impl_->path.string(), sf_strerror(impl_->file)));
 }
 
 void AudioWriter::commit() {

@@ -35,7 +35,7 @@ void refuse_to_overwrite_inputs(const std::filesystem::path& path,
 /// Streams blocks to a temp file beside `path`; commit() renames it into place. Samples beyond
 /// full scale are clipped by integer formats (never wrapped); float32 keeps them.
 class AudioWriter {
-public:
+  public:
     AudioWriter(const std::filesystem::path& path, const EncodeOptions& options,
                 double sample_rate_hz, int channels,
                 std::span<const std::filesystem::path> inputs = {});
@@ -47,15 +47,15 @@ public:
     void write(const AudioBuffer& audio);
     void commit();
 
-private:
+  private:
     void write_planar(const float* const* planes, std::size_t frames);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
 /// Writes a whole buffer atomically.
-void encode(const AudioBuffer& audio, const std::filesystem::path& path, const EncodeOptions& options,
-            std::span<const std::filesystem::path> inputs = {});
+void encode(const AudioBuffer& audio, const std::filesystem::path& path,
+            const EncodeOptions& options, std::span<const std::filesystem::path> inputs = {});
 
 /// Writes text atomically (temp file then rename), for plans and reports.
 void write_text_file(const std::filesystem::path& path, const std::string& text);

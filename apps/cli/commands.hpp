@@ -1,0 +1,12 @@
+#pragma once
+// Subcommands of the CLI: each registers its options and runs one pipeline recipe.
+
+#include <CLI/CLI.hpp>
+
+namespace secondear::cli {
+
+void register_commands(CLI::App& app);
+/// Runs the subcommand that was parsed; returns the process exit code.
+int run_selected(CLI::App& app);
+
+}  // namespace secondear::cli
