@@ -93,9 +93,9 @@ std::vector<BiquadCoeffs> butterworth(double freq_hz, int order, double sample_r
     std::vector<BiquadCoeffs> out;
     const int pairs = order / 2;
     for (int k = 1; k <= pairs; ++k) {
-        // Pole pair k of the analog Butterworth prototype sits at angle (2k - 1) pi / (2 order)
-        // from the negative real axis; its section Q is 1 / (2 cos(angle)).
-        const double angle = (2.0 * k - 1.0) * std::numbers::pi / (2.0 * order);
+        // Pole pair k of the analog Butterworth prototype sits at angle (order + 1 - 2k) pi /
+        // (2 order) from the negative real axis; its section Q is 1 / (2 cos(angle)).
+        const double angle = (order + 1.0 - 2.0 * k) * std::numbers::pi / (2.0 * order);
         out.push_back(second(freq_hz, 1.0 / (2.0 * std::cos(angle)), sample_rate_hz));
     }
     if (order % 2 == 1) out.push_back(first(freq_hz, sample_rate_hz));

@@ -51,7 +51,7 @@ BiquadCoeffs design_first_order_high_pass(double freq_hz, double sample_rate_hz)
 BiquadCoeffs design_first_order_low_pass(double freq_hz, double sample_rate_hz);
 
 /// Butterworth high-/low-pass of order 1..8 as a cascade: order / 2 second-order sections with
-/// Q_k = 1 / (2 cos((2k - 1) pi / (2 order))) and, for odd orders, one first-order section.
+/// Q_k = 1 / (2 cos((order + 1 - 2k) pi / (2 order))) and, for odd orders, one first-order section.
 /// The cascade is -3.01 dB at freq_hz at every order (bilinear, prewarped at freq_hz).
 std::vector<BiquadCoeffs> butterworth_high_pass_sections(double freq_hz, int order,
                                                          double sample_rate_hz);
