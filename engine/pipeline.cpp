@@ -8,22 +8,25 @@ namespace {
 constexpr std::size_t k_block_frames = 8192;
 }  // namespace
 
-FileAnalysis analyze_file(const std::filesystem::path& path) {
-    io::AudioReader reader(path);
-    const io::SourceInfo& info = reader.info();
-    analysis::Analyzer analyzer(info.sample_rate_hz, info.channels);
-    AudioBuffer block(info.channels, k_block_frames, info.sample_rate_hz);
+analysis::Analysis analyze_source(BlockSource& source, const std::string& name) {
+    source.rewind();
+    analysis::Analyzer analyzer(source.sample_rate_hz(), source.channels());
+    AudioBuffer block(source.channels(), k_block_frames, source.sample_rate_hz());
     std::size_t total = 0;
-    while (const std::size_t got = reader.read(AudioView(block))) {
+    while (const std::size_t got = source.read(AudioView(block))) {
         const float* planes[2] = {block.channel(0).data(),
-                                  info.channels > 1 ? block.channel(1).data() : nullptr};
+                                  source.channels() > 1 ? block.channel(1).data() : nullptr};
         analyzer.add(planes, got);
         total += got;
     }
-    if (total == 0)
-        throw Error(ErrorKind::input_not_audio, path.string() + ": contains no audio (0 frames)");
-    FileAnalysis out{info, analyzer.finish()};
-    out.source.frames = total;
+    if (total == 0) throw Error(ErrorKind::input_not_audio, name + ": contains no audio (0 frames)");
+    return analyzer.finish();
+}
+
+FileAnalysis analyze_file(const std::filesystem::path& path) {
+    io::AudioReader reader(path);
+    FileAnalysis out{reader.info(), analyze_source(reader, path.string())};
+    out.source.frames = out.analysis.frames;
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/audio_buffer.hpp"
+#include "core/block_source.hpp"
 
 namespace secondear::io {
 
@@ -35,13 +36,15 @@ class AudioReader {
     AudioReader& operator=(AudioReader&&) noexcept;
 
     const SourceInfo& info() const noexcept;
+    int channels() const override { return info().channels; }
+    double sample_rate_hz() const override { return info().sample_rate_hz; }
     /// Fills up to block.frames() frames (block.channels() must equal info().channels); returns
     /// the frames read, 0 at the end. Throws input_invalid on a NaN/Inf sample.
-    std::size_t read(AudioView block);
+    std::size_t read(AudioView block) override;
     /// Frames delivered so far.
     std::size_t position_frames() const noexcept;
     /// Back to the first frame.
-    void rewind();
+    void rewind() override;
 
   private:
     struct Impl;
