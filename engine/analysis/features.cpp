@@ -1,0 +1,240 @@
+#include "analysis/features.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <numbers>
+
+#include "analysis/fft.hpp"
+
+namespace secondear::analysis {
+namespace {
+
+constexpr double k_low_band_hz = 150.0;
+constexpr double k_mid_band_hz = 2000.0;
+constexpr double k_chroma_min_hz = 80.0;
+constexpr double k_chroma_max_hz = 5000.0;
+constexpr double k_timbre_min_hz = 50.0;
+constexpr double k_timbre_max_hz = 16000.0;
+// Log compression of magnitudes for the flux: log(1 + gamma |X|) makes the flux respond to
+// relative change for anything above about -60 dBFS (1 / gamma).
+constexpr double k_log_gamma = 1000.0;
+constexpr double k_onset_mean_window_s = 0.5;
+
+struct Biquad {
+    double b0, b1, b2, a1, a2;
+    double z1 = 0.0, z2 = 0.0;
+    double process(double x) {  // transposed direct form II
+        const double y = b0 * x + z1;
+        z1 = b1 * x - a1 * y + z2;
+        z2 = b2 * x - a2 * y;
+        return y;
+    }
+};
+
+// ITU-R BS.1770-4 K-weighting at any rate: the pre-filter (high shelf, +4 dB above ~1.7 kHz)
+// and the RLB high-pass (~38 Hz), as bilinear-transform designs whose analogue parameters
+// reproduce the standard's 48 kHz coefficients.
+Biquad k_prefilter(double fs) {
+    const double f0 = 1681.974450955533, gain_db = 3.999843853973347, q = 0.7071752369554196;
+    const double k = std::tan(std::numbers::pi * f0 / fs);
+    const double vh = std::pow(10.0, gain_db / 20.0);
+    const double vb = std::pow(vh, 0.4996667741545416);
+    const double a0 = 1.0 + k / q + k * k;
+    return {(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
+            2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
+}
+
+Biquad k_highpass(double fs) {
+    const double f0 = 38.13547087602444, q = 0.5003270373238773;
+    const double k = std::tan(std::numbers::pi * f0 / fs);
+    const double a0 = 1.0 + k / q + k * k;
+    return {1.0, -2.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
+}
+
+// Removes the local mean (centred moving average), rectifies and scales to unit std.
+void normalise_onset(std::vector<float>& x, int mean_window) {
+    const std::size_t n = x.size();
+    if (n == 0) return;
+    std::vector<double> prefix(n + 1, 0.0);
+    for (std::size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + x[i];
+    const auto half = static_cast<std::size_t>(std::max(1, mean_window / 2));
+    std::vector<float> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t lo = i > half ? i - half : 0;
+        const std::size_t hi = std::min(n, i + half + 1);
+        const double mean = (prefix[hi] - prefix[lo]) / static_cast<double>(hi - lo);
+        out[i] = static_cast<float>(std::max(0.0, x[i] - mean));
+    }
+    double sum = 0.0, sum2 = 0.0;
+    for (float v : out) {
+        sum += v;
+        sum2 += static_cast<double>(v) * v;
+    }
+    const double mean = sum / static_cast<double>(n);
+    const double sd = std::sqrt(std::max(0.0, sum2 / static_cast<double>(n) - mean * mean));
+    const double scale = sd > 1e-12 ? 1.0 / sd : 0.0;
+    for (float& v : out) v = static_cast<float>(v * scale);
+    x = std::move(out);
+}
+
+}  // namespace
+
+int analysis_hop_frames(double sample_rate_hz) {
+    const double target = 0.0112 * sample_rate_hz;
+    const int exponent = static_cast<int>(std::lround(std::log2(std::max(target, 16.0))));
+    return 1 << exponent;
+}
+
+double k_power_to_lufs(double mean_square) {
+    return mean_square > 0.0 ? -0.691 + 10.0 * std::log10(mean_square)
+                             : -std::numeric_limits<double>::infinity();
+}
+
+std::vector<double> k_weighted_power_per_hop(const AudioBuffer& audio, int hop_frames) {
+    const std::size_t n = audio.frames();
+    const double fs = audio.sample_rate_hz();
+    if (n == 0 || hop_frames <= 0 || fs <= 0.0) return {};
+    const auto hop = static_cast<std::size_t>(hop_frames);
+    const std::size_t count = (n + hop - 1) / hop;
+    std::vector<double> power(count, 0.0);
+    for (int c = 0; c < audio.channels(); ++c) {
+        Biquad pre = k_prefilter(fs), hp = k_highpass(fs);
+        const auto ch = audio.channel(c);
+        for (std::size_t t = 0; t < count; ++t) {
+            const std::size_t first = t == 0 ? 0 : t * hop - hop / 2;
+            const std::size_t last = t + 1 == count ? n : std::min(n, t * hop + hop / 2);
+            double sum = 0.0;
+            for (std::size_t i = first; i < last; ++i) {
+                const double y = hp.process(pre.process(ch[i]));
+                sum += y * y;
+            }
+            power[t] += sum;
+        }
+    }
+    for (std::size_t t = 0; t < count; ++t) {
+        const std::size_t first = t == 0 ? 0 : t * hop - hop / 2;
+        const std::size_t last = t + 1 == count ? n : std::min(n, t * hop + hop / 2);
+        if (last > first) power[t] /= static_cast<double>(last - first);
+    }
+    return power;
+}
+
+SpectralFrames compute_spectral_frames(const AudioBuffer& audio) {
+    SpectralFrames out;
+    const double fs = audio.sample_rate_hz();
+    out.sample_rate_hz = fs;
+    out.hop_frames = analysis_hop_frames(fs > 0.0 ? fs : 44100.0);
+    out.fft_size = 4 * out.hop_frames;
+    out.hop_s = fs > 0.0 ? out.hop_frames / fs : 0.0;
+    const std::size_t n = audio.frames();
+    if (n == 0 || audio.channels() == 0 || fs <= 0.0) return out;
+
+    const std::size_t hop = static_cast<std::size_t>(out.hop_frames);
+    const std::size_t count = (n + hop - 1) / hop;
+    const int size = out.fft_size;
+    const int bins = size / 2 + 1;
+
+    std::vector<float> mono(n, 0.0f);
+    const float channel_gain = 1.0f / static_cast<float>(audio.channels());
+    for (int c = 0; c < audio.channels(); ++c) {
+        const auto ch = audio.channel(c);
+        for (std::size_t i = 0; i < n; ++i) mono[i] += channel_gain * ch[i];
+    }
+
+    out.k_weighted_power = k_weighted_power_per_hop(audio, out.hop_frames);
+
+    // Per-bin lookup tables.
+    const double bin_hz = fs / size;
+    std::vector<int> band_group(static_cast<std::size_t>(bins));  // 0 low, 1 mid, 2 high
+    std::array<int, 3> group_bins{};
+    std::vector<int> pitch_class(static_cast<std::size_t>(bins), -1);
+    std::vector<int> timbre_band(static_cast<std::size_t>(bins), -1);
+    std::array<int, k_timbre_bands> timbre_bins{};
+    const double timbre_max_hz = std::min(k_timbre_max_hz, 0.95 * fs / 2.0);
+    for (int k = 1; k < bins; ++k) {
+        const double f = k * bin_hz;
+        const int g = f < k_low_band_hz ? 0 : (f < k_mid_band_hz ? 1 : 2);
+        band_group[static_cast<std::size_t>(k)] = g;
+        ++group_bins[static_cast<std::size_t>(g)];
+        if (f >= k_chroma_min_hz && f <= k_chroma_max_hz) {
+            const double midi = 69.0 + 12.0 * std::log2(f / 440.0);
+            pitch_class[static_cast<std::size_t>(k)] = static_cast<int>(std::lround(midi)) % 12;
+        }
+        if (f >= k_timbre_min_hz && f < timbre_max_hz) {
+            const int b = static_cast<int>(k_timbre_bands * std::log(f / k_timbre_min_hz) /
+                                           std::log(timbre_max_hz / k_timbre_min_hz));
+            timbre_band[static_cast<std::size_t>(k)] = b;
+            ++timbre_bins[static_cast<std::size_t>(b)];
+        }
+    }
+
+    std::vector<float> window(static_cast<std::size_t>(size));
+    double window_sum = 0.0;
+    for (int i = 0; i < size; ++i) {
+        window[static_cast<std::size_t>(i)] =
+            static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / size));
+        window_sum += window[static_cast<std::size_t>(i)];
+    }
+    const auto power_scale = static_cast<float>((2.0 / window_sum) * (2.0 / window_sum));
+    const auto log_gamma = static_cast<float>(k_log_gamma);
+
+    RealFft fft(size);
+    std::vector<float> frame(static_cast<std::size_t>(size));
+    std::vector<std::complex<float>> spectrum(static_cast<std::size_t>(bins));
+    std::vector<float> log_mag(static_cast<std::size_t>(bins), 0.0f);
+    std::vector<float> prev_log_mag(static_cast<std::size_t>(bins), 0.0f);
+    out.onset_strength.assign(count, 0.0f);
+    out.low_onset_strength.assign(count, 0.0f);
+    out.chroma.assign(count, {});
+    out.band_db.assign(count, {});
+
+    const auto half = static_cast<std::ptrdiff_t>(size / 2);
+    for (std::size_t t = 0; t < count; ++t) {
+        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * hop) - half;
+        for (int i = 0; i < size; ++i) {
+            const std::ptrdiff_t s = start + i;
+            const float x = (s >= 0 && s < static_cast<std::ptrdiff_t>(n))
+                                ? mono[static_cast<std::size_t>(s)]
+                                : 0.0f;
+            frame[static_cast<std::size_t>(i)] = x * window[static_cast<std::size_t>(i)];
+        }
+        fft.forward(frame, spectrum);
+
+        std::array<double, 3> flux{};
+        std::array<double, k_timbre_bands> band_power{};
+        auto& chroma = out.chroma[t];
+        for (int k = 1; k < bins; ++k) {
+            const auto uk = static_cast<std::size_t>(k);
+            const float power = std::norm(spectrum[uk]) * power_scale;
+            log_mag[uk] = std::log1p(log_gamma * std::sqrt(power));
+            const float rise = log_mag[uk] - prev_log_mag[uk];
+            if (rise > 0.0f) flux[static_cast<std::size_t>(band_group[uk])] += rise;
+            if (pitch_class[uk] >= 0)
+                chroma[static_cast<std::size_t>(pitch_class[uk])] += static_cast<float>(power);
+            if (timbre_band[uk] >= 0)
+                band_power[static_cast<std::size_t>(timbre_band[uk])] += power;
+        }
+        std::swap(log_mag, prev_log_mag);
+        double onset = 0.0;
+        for (std::size_t g = 0; g < 3; ++g)
+            if (group_bins[g] > 0) onset += flux[g] / group_bins[g];
+        out.onset_strength[t] = static_cast<float>(onset);
+        out.low_onset_strength[t] =
+            group_bins[0] > 0 ? static_cast<float>(flux[0] / group_bins[0]) : 0.0f;
+        for (std::size_t b = 0; b < k_timbre_bands; ++b) {
+            const double mean = timbre_bins[b] > 0 ? band_power[b] / timbre_bins[b] : 0.0;
+            out.band_db[t][b] = static_cast<float>(10.0 * std::log10(std::max(mean, 1e-12)));
+        }
+    }
+    // The first frame's flux compares against silence; it is not an onset of the music.
+    out.onset_strength[0] = 0.0f;
+    out.low_onset_strength[0] = 0.0f;
+    const int mean_window = static_cast<int>(std::lround(k_onset_mean_window_s / out.hop_s));
+    normalise_onset(out.onset_strength, mean_window);
+    normalise_onset(out.low_onset_strength, mean_window);
+    return out;
+}
+
+}  // namespace secondear::analysis
