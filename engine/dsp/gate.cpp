@@ -82,7 +82,7 @@ void Gate::configure() {
 
 void Gate::reset() noexcept {
     for (auto& f : sidechain_) f.reset();
-    smoother_.reset(-params_.range_db);
+    smoother_.reset(params_.ratio > 1.0 ? -params_.range_db : 0.0);
     open_ = false;
     hold_left_ = 0;
     std::fill(delay_.begin(), delay_.end(), 0.0f);

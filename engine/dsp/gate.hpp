@@ -18,8 +18,8 @@
 // - The detector is the instantaneous peak; hold_ms must cover half a period of the lowest
 //   expected fundamental so that zero crossings of a loud tone do not start a release (50 ms
 //   covers 10 Hz).
-// - After prepare()/reset() the gate starts closed (at -range_db): audio that starts loud fades
-//   in over attack_ms, which the lookahead hides.
+// - After prepare()/reset() the gate starts closed (at -range_db, or 0 dB when ratio is 1):
+//   audio that starts loud fades in over attack_ms, which the lookahead hides.
 // Latency: latency_frames() = round(lookahead_ms * sample_rate / 1000), the audio delay. No tail.
 // Cost per frame: one log10 only when closed and inside the expander's slope, one exp while the
 // gain is not exactly 0 dB. prepare()/set_params() allocate the lookahead delay; process() does
