@@ -28,10 +28,10 @@ struct SourceInfo {
 };
 
 /// Streams a file in blocks, so memory does not grow with its length. Not thread safe.
-class AudioReader {
+class AudioReader final : public BlockSource {
   public:
     explicit AudioReader(const std::filesystem::path& path);
-    ~AudioReader();
+    ~AudioReader() override;
     AudioReader(AudioReader&&) noexcept;
     AudioReader& operator=(AudioReader&&) noexcept;
 
