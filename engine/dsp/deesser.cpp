@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <string>
 
 #include "core/errors.hpp"
@@ -9,7 +10,7 @@
 namespace secondear::dsp {
 namespace {
 
-constexpr double k_sqrt_half = 0.7071067811865476;  // Butterworth Q of the split low-pass
+constexpr double k_shelf_q = 0.7071067811865476;  // RBJ shelf slope S = 1
 // 5 ms averages about 30 cycles at 6.5 kHz (a steady band reading) while still following a
 // sibilant, which lasts 50-200 ms.
 constexpr double k_window_ms = 5.0;
@@ -52,8 +53,10 @@ void Deesser::configure() {
     window_coeff_ = one_pole_coeff(k_window_ms, sr);
     for (int c = 0; c < AudioView::k_max_channels; ++c) {
         band_[c].set_coeffs(design_band_pass(params_.freq_hz, params_.q, sr));
-        split_[c].set_coeffs(design_low_pass(params_.split_hz, k_sqrt_half, sr));
     }
+    const double w0 = 2.0 * std::numbers::pi * params_.split_hz / sr;
+    shelf_cos_w0_ = std::cos(w0);
+    shelf_alpha_ = std::sin(w0) / (2.0 * k_shelf_q);
     // Reduction growing means the gain falls: attack is the falling time constant.
     smoother_.prepare(params_.attack_ms, params_.release_ms, sr);
 }
@@ -61,8 +64,10 @@ void Deesser::configure() {
 void Deesser::reset() noexcept {
     for (int c = 0; c < AudioView::k_max_channels; ++c) {
         band_[c].reset();
-        split_[c].reset();
+        shelf_[c].reset();
+        shelf_[c].set_coeffs(BiquadCoeffs{});
     }
+    shelf_idle_ = true;
     smoother_.reset(0.0);
     band_ms_ = 0.0;
     broad_ms_ = 0.0;
@@ -71,19 +76,30 @@ void Deesser::reset() noexcept {
     active_frames_ = 0;
 }
 
+// RBJ high shelf (the same formulas as design_high_shelf) with A = sqrt(gain_lin), from the
+// precomputed cos(w0) and alpha, so that a per-frame update needs no trigonometry.
+BiquadCoeffs Deesser::shelf_coeffs(double gain_lin) const noexcept {
+    const double a = std::sqrt(gain_lin);
+    const double cw = shelf_cos_w0_;
+    const double t = 2.0 * std::sqrt(a) * shelf_alpha_;
+    const double inv_a0 = 1.0 / ((a + 1.0) - (a - 1.0) * cw + t);
+    return {a * ((a + 1.0) + (a - 1.0) * cw + t) * inv_a0,
+            -2.0 * a * ((a - 1.0) + (a + 1.0) * cw) * inv_a0,
+            a * ((a + 1.0) + (a - 1.0) * cw - t) * inv_a0,
+            2.0 * ((a - 1.0) - (a + 1.0) * cw) * inv_a0, ((a + 1.0) - (a - 1.0) * cw - t) * inv_a0};
+}
+
 void Deesser::process(AudioView io) noexcept {
     const int channels = std::min(io.channels(), AudioView::k_max_channels);
     const std::size_t frames = io.frames();
     for (std::size_t i = 0; i < frames; ++i) {
         double band_sq = 0.0;
         double broad_sq = 0.0;
-        double low[AudioView::k_max_channels] = {0.0, 0.0};
         for (int c = 0; c < channels; ++c) {
             const double x = io.channel(c)[i];
             const double b = band_[c].process_sample(x);
             band_sq += b * b;
             broad_sq += x * x;
-            low[c] = split_[c].process_sample(x);
         }
         band_ms_ = band_sq + window_coeff_ * (band_ms_ - band_sq);
         broad_ms_ = broad_sq + window_coeff_ * (broad_ms_ - broad_sq);
@@ -99,11 +115,22 @@ void Deesser::process(AudioView io) noexcept {
             smoother_.snap(0.0, k_snap_db);
             g_db = smoother_.gain_db();
         }
-        if (g_db != 0.0) {
-            const double g_minus_one = db_to_gain_fast(g_db) - 1.0;
+        if (g_db != 0.0) shelf_idle_ = false;
+        if (!shelf_idle_) {
+            // At 0 dB the coefficients are exactly the identity (b == a, b0 == 1); the state then
+            // rings down through the poles and the shelf goes idle once it is exactly zero.
+            const BiquadCoeffs k = shelf_coeffs(g_db == 0.0 ? 1.0 : db_to_gain_fast(g_db));
+            bool settled = g_db == 0.0;
             for (int c = 0; c < channels; ++c) {
-                const double x = io.channel(c)[i];
-                io.channel(c)[i] = static_cast<float>(x + g_minus_one * (x - low[c]));
+                shelf_[c].set_coeffs(k);
+                const double y = shelf_[c].process_sample(io.channel(c)[i]);
+                const auto out = static_cast<float>(y);
+                settled = settled && out == io.channel(c)[i];
+                io.channel(c)[i] = out;
+            }
+            if (settled) {
+                for (auto& s : shelf_) s.reset();
+                shelf_idle_ = true;
             }
         }
 
