@@ -75,8 +75,12 @@ void GainEnvelope::prepare(const ProcessSpec& spec) {
 
 void GainEnvelope::configure() {
     point_frames_.resize(params_.points.size());
-    for (std::size_t k = 0; k < params_.points.size(); ++k)
-        point_frames_[k] = params_.points[k].time_s * sample_rate_hz_;
+    for (std::size_t k = 0; k < params_.points.size(); ++k) {
+        // A time meant as a whole frame (0.05 s at 44.1 kHz) can land a rounding error past it;
+        // snap within 1e-6 frames so the point is hit at that frame, not the next.
+        const double f = params_.points[k].time_s * sample_rate_hz_;
+        point_frames_[k] = std::abs(f - std::round(f)) < 1e-6 ? std::round(f) : f;
+    }
 }
 
 void GainEnvelope::recompute(std::int64_t frame) noexcept {
