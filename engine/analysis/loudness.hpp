@@ -2,17 +2,29 @@
 // Loudness and true peak per ITU-R BS.1770-4 / EBU R 128 (Tech 3341 and 3342).
 //
 // LoudnessMeter is the engine's streaming meter: push blocks of any size, read results at any
-// time. Conventions:
-// - Loudness in LUFS (= LKFS). Silence (nothing above the -70 LUFS absolute gate) gives -infinity;
-//   report code turns that into JSON null.
-// - Momentary: 400 ms window; short-term: 3 s window; both evaluated every 100 ms, as EBU Tech
-//   3341 asks of a meter whose maximum is read (a block hop of 100 ms).
-// - Loudness range (LRA, EBU Tech 3342): 10th to 95th percentile of short-term loudness, gated
-//   at -70 LUFS absolute and -20 LU relative.
-// - True peak: 4x oversampled (at rates below 96 kHz; 2x at 96 kHz and above) with a
-//   polyphase FIR interpolator, as BS.1770-4 Annex 2; in dBTP. The sample peak is reported
-//   separately (dBFS).
-// - Channel weights: mono and stereo only (1.0 each), as the engine handles up to two channels.
+// time; results do not depend on the block size. Conventions:
+// - Loudness in LUFS (= LKFS): -0.691 + 10 log10(sum of channel mean squares after K-weighting),
+//   K-weighting designed for any sample rate (loudness_k_weighting.hpp). Channel weights: mono
+//   and stereo only (1.0 each), as the engine handles up to two channels.
+// - Integrated (BS.1770-4): 400 ms blocks every 100 ms (75% overlap), absolute gate -70 LUFS,
+//   relative gate -10 LU; the exact list of block powers is kept (no histogram). Nothing above
+//   the absolute gate (silence) gives -infinity; report code turns that into JSON null.
+// - Momentary: 400 ms window; short-term: 3 s window. Their maxima are evaluated every 10 ms
+//   (EBU Tech 3341 asks for at least 10 Hz; its case 13 shifts 400 ms tones by 20 ms steps, which
+//   a 100 ms grid would misread by up to 0.46 LU). Windows that reach back before the start count
+//   the missing audio as silence, as a live meter does. A maximum is -infinity only for digital
+//   silence (zero power); otherwise it is reported even below -70 LUFS.
+// - The per-100 ms series (for timelines and sections) are read on the 100 ms grid.
+// - Loudness range (LRA, EBU Tech 3342): complete 3 s short-term windows every 100 ms, gated at
+//   -70 LUFS absolute and -20 LU relative, 95th minus 10th percentile (nearest rank, index
+//   round((n - 1) p)). Fewer than two gated windows give 0 LU.
+// - True peak: 4x oversampled at every sample rate with the BS.1770-4 Annex 2 polyphase FIR
+//   (true_peak.hpp), in dBTP, max over channels, never below the sample peak. The sample peak is
+//   reported separately (dBFS).
+// - The 10 ms step is round(sample_rate / 100) frames and the 100 ms hop ten steps: exact at
+//   8, 16, 32, 44.1, 48, 88.2, 96 and 192 kHz. A final partial step is not counted.
+// Cost: one pass, about 1 ns per stereo frame in a Release build (docs/benchmarks.md); memory
+// grows by four doubles per 100 ms of audio (two block lists and the two series).
 
 #include <cstddef>
 #include <memory>
@@ -36,7 +48,7 @@ struct LoudnessResult {
 };
 
 class LoudnessMeter {
-public:
+  public:
     LoudnessMeter(double sample_rate_hz, int channels);
     ~LoudnessMeter();
     LoudnessMeter(LoudnessMeter&&) noexcept;
@@ -46,7 +58,7 @@ public:
     void add(const AudioBuffer& audio);
     LoudnessResult result() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -57,7 +69,10 @@ double integrated_lufs(const AudioBuffer& audio);
 double true_peak_dbtp(const AudioBuffer& audio);
 
 /// The reference meter: libebur128 (the same measures through the library everybody checks
-/// against). Slower; the tests use it as the oracle for LoudnessMeter.
+/// against). Slower; the tests use it as the oracle for LoudnessMeter. Momentary loudness is
+/// polled every 10 ms and short-term every 100 ms (its maxima and the series). Channels: 1, 2,
+/// 5 (L, R, C, Ls, Rs; surrounds weighted 1.41 as BS.1770-4) or 6 (L, R, C, LFE, Ls, Rs; LFE
+/// unweighted); others throw Error(input_unsupported).
 LoudnessResult measure_loudness_reference(const AudioBuffer& audio);
 
 }  // namespace secondear::analysis
