@@ -147,6 +147,26 @@ void BiquadCascade::reset() noexcept {
 void BiquadCascade::process(AudioView io) noexcept {
     if (coeffs_.empty()) return;
     const std::size_t frames = io.frames();
+    if (io.channels() == 2) {
+        // Both channels in one loop: two independent recursions overlap in the CPU's pipeline,
+        // which nearly halves the time of this latency-bound loop.
+        const std::size_t n = coeffs_.size();
+        Biquad* left = state_.data();
+        Biquad* right = state_.data() + n;
+        float* xl = io.channel(0);
+        float* xr = io.channel(1);
+        for (std::size_t i = 0; i < frames; ++i) {
+            double l = xl[i];
+            double r = xr[i];
+            for (std::size_t k = 0; k < n; ++k) {
+                l = left[k].process_sample(l);
+                r = right[k].process_sample(r);
+            }
+            xl[i] = static_cast<float>(l);
+            xr[i] = static_cast<float>(r);
+        }
+        return;
+    }
     for (int c = 0; c < io.channels(); ++c) {
         float* x = io.channel(c);
         for (std::size_t i = 0; i < frames; ++i)
