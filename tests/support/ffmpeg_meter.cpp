@@ -3,8 +3,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
+#include <limits>
 #include <string>
+#include <string_view>
 
 namespace secondear::test {
 
@@ -25,16 +26,25 @@ std::optional<FfmpegReading> ffmpeg_ebur128(const std::filesystem::path& file) {
     const auto summary_at = text.rfind("Summary:");
     if (summary_at == std::string::npos) return std::nullopt;
     const std::string summary = text.substr(summary_at);
-    std::smatch m;
+    const auto number_after = [&](const std::string& label) -> std::optional<double> {
+        const auto at = summary.find(label);
+        if (at == std::string::npos) return std::nullopt;
+        const char* p = summary.c_str() + at + label.size();
+        while (*p == ' ') ++p;
+        if (std::string_view(p).starts_with("-inf"))
+            return -std::numeric_limits<double>::infinity();
+        char* end = nullptr;
+        const double v = std::strtod(p, &end);
+        if (end == p) return std::nullopt;
+        return v;
+    };
+    const auto integrated = number_after("I:");
+    const auto peak = number_after("Peak:");
+    if (!integrated || !peak) return std::nullopt;
     FfmpegReading r;
-    if (!std::regex_search(summary, m, std::regex(R"(I:\s+(-?[0-9.]+|-inf) LUFS)")))
-        return std::nullopt;
-    r.integrated_lufs = std::stod(m[1]);
-    if (std::regex_search(summary, m, std::regex(R"(LRA:\s+(-?[0-9.]+) LU)")))
-        r.loudness_range_lu = std::stod(m[1]);
-    if (!std::regex_search(summary, m, std::regex(R"(Peak:\s+(-?[0-9.]+|-inf) dBFS)")))
-        return std::nullopt;
-    r.true_peak_dbtp = std::stod(m[1]);
+    r.integrated_lufs = *integrated;
+    r.loudness_range_lu = number_after("LRA:").value_or(0.0);
+    r.true_peak_dbtp = *peak;
     return r;
 }
 
