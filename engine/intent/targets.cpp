@@ -26,7 +26,9 @@ std::vector<DeliveryTarget> all_targets() {
     return out;
 }
 
-std::string default_target_name() { return targets_json().at("default").get<std::string>(); }
+std::string default_target_name() {
+    return targets_json().at("default").get<std::string>();
+}
 
 DeliveryTarget load_target(std::string_view name) {
     std::string names;
