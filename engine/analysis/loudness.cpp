@@ -110,37 +110,40 @@ struct LoudnessMeter::Impl {
           step_frames(static_cast<std::size_t>(std::llround(rate_hz / 100.0))),
           true_peak(channel_count) {}
 
-    // Direct form I, ordered so that the loop-carried dependency is one multiply and one
-    // subtraction per stage (-a1 y1 last); the feed-forward terms overlap with it.
-    template <int C>
+    // Two doubles in one SSE2 register (GCC/Clang vector extension): lane 0 is the left (or
+    // mono) channel, lane 1 the right (zero for mono). Each lane does exactly the scalar
+    // operations, so results are those of a per-channel loop; stereo costs one pass.
+    using Pair = double __attribute__((vector_size(16)));
+
+    // Filter state: inputs x, shelf outputs u and K-weighted outputs y, one and two samples
+    // back; and the running sum of y^2 over the current 10 ms step.
+    struct FilterState {
+        Pair x1{}, x2{}, u1{}, u2{}, y1{}, y2{}, sum{};
+    };
+
+    // Both biquads in direct form I, each ordered so that its loop-carried dependency is one
+    // multiply and one subtraction (the "- a1 * previous output" term last); the other terms
+    // overlap with it.
     void filter(const float* const* in, std::size_t offset, std::size_t n) noexcept {
         const KBiquad s = k.shelf;
         const KBiquad h = k.high_pass;
-        double st[C][8];
-        double acc[C];
-        for (int c = 0; c < C; ++c) {
-            std::copy(state[c].begin(), state[c].end(), st[c]);
-            acc[c] = step_sum[c];
+        FilterState f = state;
+        const float* left = in[0] + offset;
+        const float* right = in[channels - 1] + offset;
+        const double right_gain = channels == 2 ? 1.0 : 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const Pair x = {left[i], right_gain * right[i]};
+            const Pair u = (s.b0 * x + s.b1 * f.x1 + s.b2 * f.x2 - s.a2 * f.u2) - s.a1 * f.u1;
+            const Pair y = (h.b1 * f.u1 + h.b2 * f.u2 - h.a2 * f.y2 + h.b0 * u) - h.a1 * f.y1;
+            f.x2 = f.x1;
+            f.x1 = x;
+            f.u2 = f.u1;
+            f.u1 = u;
+            f.y2 = f.y1;
+            f.y1 = y;
+            f.sum += y * y;
         }
-        for (std::size_t i = offset; i < offset + n; ++i) {
-            for (int c = 0; c < C; ++c) {
-                double* z = st[c];  // x1 x2 y1 y2 of the shelf, then of the high-pass
-                const double x = in[c][i];
-                const double u = (s.b0 * x + s.b1 * z[0] + s.b2 * z[1] - s.a2 * z[3]) - s.a1 * z[2];
-                const double y = (h.b0 * u + h.b1 * z[2] + h.b2 * z[3] - h.a2 * z[7]) - h.a1 * z[6];
-                z[1] = z[0];
-                z[0] = x;
-                z[3] = z[2];
-                z[2] = u;
-                z[7] = z[6];
-                z[6] = y;
-                acc[c] += y * y;
-            }
-        }
-        for (int c = 0; c < C; ++c) {
-            std::copy(st[c], st[c] + 8, state[c].begin());
-            step_sum[c] = acc[c];
-        }
+        state = f;
     }
 
     // Sum of the last `steps` step energies, in a fixed order (four partial sums), so the result
@@ -154,11 +157,9 @@ struct LoudnessMeter::Impl {
     }
 
     void close_step() {
-        double energy = 0.0;
-        for (int c = 0; c < channels; ++c) {
-            energy += step_sum[c];  // BS.1770-4 channel weight 1.0 (L, R or mono)
-            step_sum[c] = 0.0;
-        }
+        // BS.1770-4 channel weights 1.0 (L and R, or mono; lane 1 is zero for mono).
+        const double energy = state.sum[0] + state.sum[1];
+        state.sum = Pair{};
         step_filled = 0;
         ring[ring_pos] = energy;
         ring[ring_pos + k_short_term_steps] = energy;
@@ -185,10 +186,7 @@ struct LoudnessMeter::Impl {
         std::size_t done = 0;
         while (done < frames) {
             const std::size_t n = std::min(frames - done, step_frames - step_filled);
-            if (channels == 2)
-                filter<2>(in, done, n);
-            else
-                filter<1>(in, done, n);
+            filter(in, done, n);
             done += n;
             step_filled += n;
             if (step_filled == step_frames) close_step();
@@ -213,8 +211,7 @@ struct LoudnessMeter::Impl {
     int channels;
     KWeighting k;
     std::size_t step_frames;
-    std::array<std::array<double, 8>, 2> state{};
-    std::array<double, 2> step_sum{};
+    FilterState state;
     std::size_t step_filled = 0;
     // Step energies of the last 3 s, stored twice so any window is contiguous (ring + mirror).
     std::array<double, 2 * k_short_term_steps> ring{};
