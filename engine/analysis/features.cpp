@@ -121,6 +121,34 @@ std::vector<double> k_weighted_power_per_hop(const AudioBuffer& audio, int hop_f
     return power;
 }
 
+std::vector<double> k_weighted_power_in_spans(const AudioBuffer& audio,
+                                              const std::vector<double>& starts_s) {
+    const std::size_t n = audio.frames();
+    const double fs = audio.sample_rate_hz();
+    std::vector<double> power(starts_s.size(), 0.0);
+    if (n == 0 || fs <= 0.0) return power;
+    auto frame_of = [&](double t_s) {
+        return static_cast<std::size_t>(
+            std::clamp(std::llround(t_s * fs), 0LL, static_cast<long long>(n)));
+    };
+    for (int c = 0; c < audio.channels(); ++c) {
+        Biquad pre = k_prefilter(fs), hp = k_highpass(fs);
+        const auto ch = audio.channel(c);
+        std::size_t span = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double y = hp.process(pre.process(ch[i]));
+            while (span + 1 < starts_s.size() && i >= frame_of(starts_s[span + 1])) ++span;
+            if (!starts_s.empty() && i >= frame_of(starts_s[span])) power[span] += y * y;
+        }
+    }
+    for (std::size_t k = 0; k < starts_s.size(); ++k) {
+        const std::size_t first = frame_of(starts_s[k]);
+        const std::size_t last = k + 1 < starts_s.size() ? frame_of(starts_s[k + 1]) : n;
+        power[k] = last > first ? power[k] / static_cast<double>(last - first) : 0.0;
+    }
+    return power;
+}
+
 SpectralFrames compute_spectral_frames(const AudioBuffer& audio) {
     SpectralFrames out;
     const double fs = audio.sample_rate_hz();

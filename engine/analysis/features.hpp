@@ -55,6 +55,11 @@ SpectralFrames compute_spectral_frames(const AudioBuffer& audio);
 /// frame t (samples t * hop - hop / 2 .. t * hop + hop / 2), as SpectralFrames::k_weighted_power.
 std::vector<double> k_weighted_power_per_hop(const AudioBuffer& audio, int hop_frames);
 
+/// K-weighted mean square (channels summed) over each span [starts_s[i], starts_s[i + 1]), the
+/// last one to the end of the audio; sample-exact. 0 for spans outside the audio.
+std::vector<double> k_weighted_power_in_spans(const AudioBuffer& audio,
+                                              const std::vector<double>& starts_s);
+
 /// BS.1770 loudness of a K-weighted mean square (-inf for zero).
 double k_power_to_lufs(double mean_square);
 

@@ -15,6 +15,7 @@ constexpr double k_silence_floor_lufs = -70.0;  // BS.1770 absolute gate
 constexpr double k_threshold_share = 0.1;       // of the novelty range, above the local median
 constexpr int k_threshold_window_bars = 8;
 constexpr double k_density_range_db = 30.0;
+constexpr double k_snap_beats = 0.5;    // a refined boundary this close to a downbeat moves to it
 constexpr double k_contrast_lu = 6.0;   // drop and breakdown energy rules
 constexpr double k_build_dip_lu = 3.0;  // a pre-chorus builds: at most this far below the verse
 
@@ -48,8 +49,10 @@ Grid make_grid(const TempoResult& tempo, double duration_s) {
         while (d < downbeats.size() && downbeats[d] < g.points[j] - 1e-6) ++d;
         g.downbeat.push_back(d < downbeats.size() && std::abs(downbeats[d] - g.points[j]) < 1e-6);
     }
+    // A downbeat less than a beat before the end starts no bar.
+    const double beat_s = beats.size() > 1 ? beats[1] - beats[0] : k_fallback_beat_s;
     for (double b : downbeats)
-        if (b >= 0.0 && b < duration_s) g.bars_s.push_back(b);
+        if (b >= 0.0 && b < duration_s - 0.5 * beat_s) g.bars_s.push_back(b);
     if (g.bars_s.empty()) g.bars_s.push_back(0.0);
     return g;
 }
@@ -176,8 +179,47 @@ struct Boundary {
     double strength;  // 0..1
 };
 
-std::vector<Boundary> pick_boundaries(const std::vector<double>& nov, const Grid& g,
-                                      const SectionOptions& opt) {
+// A beat-level peak on a downbeat stays there. Otherwise it is refined to the frame (within a
+// beat either side) where the mean band levels of the beat before and the beat after differ
+// most, and the result moves to a neighbouring downbeat within k_snap_beats of it (joins off
+// the bar grid, e.g. edits between songs, stay where they are).
+double place_boundary(const SpectralFrames& f, const Grid& g, std::size_t i) {
+    if (g.downbeat[i]) return g.points[i];
+    const std::size_t segments = g.points.size() - 1;
+    const double lo_s = g.points[i - 1];
+    const double hi_s = g.points[std::min(i + 1, segments)];
+    const double beat_s = 0.5 * (hi_s - lo_s);
+    const auto w = static_cast<std::size_t>(std::max(1.0, std::round(beat_s / f.hop_s)));
+    const std::size_t n = f.frames();
+    auto [first, last] = frame_range(lo_s, hi_s, f.hop_s, n);
+    double best = -1.0, best_t = g.points[i];
+    for (std::size_t t = std::max(first, w); t < last && t + w <= n; ++t) {
+        double d2 = 0.0;
+        for (std::size_t b = 0; b < k_timbre_bands; ++b) {
+            double before = 0.0, after = 0.0;
+            for (std::size_t k = 0; k < w; ++k) {
+                before += f.band_db[t - 1 - k][b];
+                after += f.band_db[t + k][b];
+            }
+            const double d = (after - before) / static_cast<double>(w);
+            d2 += d * d;
+        }
+        if (d2 > best) {
+            best = d2;
+            best_t = static_cast<double>(t) * f.hop_s;
+        }
+    }
+    double snapped = best_t, nearest = k_snap_beats * beat_s;
+    for (std::size_t j = i - 1; j <= std::min(i + 1, segments - 1); ++j)
+        if (g.downbeat[j] && std::abs(g.points[j] - best_t) <= nearest) {
+            nearest = std::abs(g.points[j] - best_t);
+            snapped = g.points[j];
+        }
+    return snapped;
+}
+
+std::vector<Boundary> pick_boundaries(const SpectralFrames& f, const std::vector<double>& nov,
+                                      const Grid& g, const SectionOptions& opt) {
     const std::size_t m = nov.size();
     const int bpb = g.beats_per_bar;
     const double duration = g.points.back();
@@ -212,15 +254,7 @@ std::vector<Boundary> pick_boundaries(const std::vector<double>& nov, const Grid
                          local.begin() + static_cast<std::ptrdiff_t>(local.size() / 2),
                          local.end());
         if (nov[i] < local[local.size() / 2] + k_threshold_share * (top - bottom)) continue;
-        // Snap to a downbeat within one beat, preferring the candidate's own position.
-        std::size_t at = i;
-        if (!g.downbeat[i]) {
-            if (i + 1 < m && g.downbeat[i + 1])
-                at = i + 1;
-            else if (g.downbeat[i - 1])
-                at = i - 1;
-        }
-        candidates.push_back({g.points[at], nov[i]});
+        candidates.push_back({place_boundary(f, g, i), nov[i]});
     }
     std::sort(candidates.begin(), candidates.end(),
               [](const Candidate& a, const Candidate& b) { return a.value > b.value; });
@@ -463,7 +497,7 @@ SectionMap find_sections(const SpectralFrames& frames, double duration_s, const 
 
     const Matrix s = similarity(frames, grid);
     const int half = std::max(1, options.kernel_bars * grid.beats_per_bar);
-    const auto boundaries = pick_boundaries(novelty(s, half), grid, options);
+    const auto boundaries = pick_boundaries(frames, novelty(s, half), grid, options);
 
     std::vector<Section> detected;
     std::vector<double> strength;
@@ -537,6 +571,26 @@ SectionMap find_sections(const SpectralFrames& frames, double duration_s, const 
     }
     std::sort(out.sections.begin(), out.sections.end(),
               [](const Section& a, const Section& b) { return a.start_s < b.start_s; });
+    // Dropped slivers leave gaps: a detected neighbour stretches over them.
+    auto is_given = [&](const Section& sec) {
+        return std::any_of(given.begin(), given.end(), [&](const Section& gs) {
+            return gs.start_s == sec.start_s && gs.end_s == sec.end_s && gs.label == sec.label;
+        });
+    };
+    auto& secs = out.sections;
+    if (!secs.empty() && secs.front().start_s > 0.0 && !is_given(secs.front()))
+        secs.front().start_s = 0.0;
+    if (!secs.empty() && secs.back().end_s < duration_s && !is_given(secs.back()))
+        secs.back().end_s = duration_s;
+    for (std::size_t k = 0; k + 1 < secs.size(); ++k) {
+        if (secs[k].end_s >= secs[k + 1].start_s) continue;
+        if (!is_given(secs[k]))
+            secs[k].end_s = secs[k + 1].start_s;
+        else if (!is_given(secs[k + 1]))
+            secs[k + 1].start_s = secs[k].end_s;
+    }
+    for (auto& sec : secs)
+        if (!is_given(sec)) fill_measures(sec, frames, measures, grid.bars_s);
     return out;
 }
 
@@ -550,18 +604,9 @@ std::vector<std::vector<bool>> activity_per_bar(const std::vector<const AudioBuf
             out.push_back(std::move(active));
             continue;
         }
-        const int hop = analysis_hop_frames(stem->sample_rate_hz());
-        const auto power = k_weighted_power_per_hop(*stem, hop);
-        const double hop_s = hop / stem->sample_rate_hz();
-        std::vector<double> lufs(bar_times_s.size(), -std::numeric_limits<double>::infinity());
-        for (std::size_t i = 0; i < bar_times_s.size(); ++i) {
-            const double end = i + 1 < bar_times_s.size() ? bar_times_s[i + 1] : stem->duration_s();
-            if (end <= bar_times_s[i] || bar_times_s[i] >= stem->duration_s()) continue;
-            const auto [lo, hi] = frame_range(bar_times_s[i], end, hop_s, power.size());
-            double sum = 0.0;
-            for (std::size_t t = lo; t < hi; ++t) sum += power[t];
-            lufs[i] = k_power_to_lufs(sum / static_cast<double>(hi - lo));
-        }
+        const auto power = k_weighted_power_in_spans(*stem, bar_times_s);
+        std::vector<double> lufs(power.size());
+        for (std::size_t i = 0; i < power.size(); ++i) lufs[i] = k_power_to_lufs(power[i]);
         const double peak = *std::max_element(lufs.begin(), lufs.end());
         for (std::size_t i = 0; i < lufs.size(); ++i)
             active[i] = std::isfinite(lufs[i]) && lufs[i] > k_silence_floor_lufs &&

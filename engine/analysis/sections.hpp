@@ -13,8 +13,10 @@
 //    half width kernel_bars bars.
 // 4. Peaks: local maxima above an adaptive threshold (local median over +-8 bars plus a fixed
 //    share of the song's novelty range), strongest first, at least min_section_bars apart.
-// 5. Snapping: a boundary within one beat of a downbeat moves to it; otherwise it stays on its
-//    beat (joins that are not on the bar grid, e.g. edits between songs).
+// 5. Placing: a peak on a downbeat stays there; otherwise the boundary is refined to the frame
+//    (within a beat) where the band levels of the beat before and after differ most, and moves
+//    to a neighbouring downbeat only if within half a beat of it (joins that are not on the bar
+//    grid, e.g. edits between songs, keep their refined time).
 // Without a pulse (tempo_bpm == 0) a 0.5 s grid stands in for beats and 2 s for bars.
 //
 // Labels (documented rules, applied in this order):
