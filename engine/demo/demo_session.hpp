@@ -38,7 +38,8 @@
 // Determinism: all noise comes from SplitMix64 streams seeded from `seed` and the track; no
 // std::random_device and no std distributions, so the same options give the same samples on
 // every run (and the same bytes in the files written).
-// Cost: the full song at 44.1 kHz takes a few hundred milliseconds and about 40 MB.
+// Cost: the full song at 44.1 kHz takes about 0.4 s of processor time (Release) and holds 16
+// planes of 1.76 M float samples (about 115 MB).
 
 #include <cstdint>
 #include <filesystem>

@@ -11,8 +11,8 @@
 namespace secondear::demo {
 namespace {
 
-nlohmann::json sections_json(const DemoSession& s) {
-    nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json sections_json(const DemoSession& s) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const DemoSection& sec : s.sections)
         out.push_back({{"start_s", sec.start_s}, {"end_s", sec.end_s}, {"label", sec.label}});
     return out;
@@ -22,8 +22,8 @@ std::string file_name(const DemoTrack& t) {
     return t.name + ".wav";
 }
 
-nlohmann::json session_json(const DemoSession& s) {
-    nlohmann::json tracks = nlohmann::json::array();
+nlohmann::ordered_json session_json(const DemoSession& s) {
+    nlohmann::ordered_json tracks = nlohmann::ordered_json::array();
     for (const DemoTrack& t : s.tracks)
         tracks.push_back({{"name", t.name},
                           {"file", file_name(t)},
@@ -37,8 +37,8 @@ nlohmann::json session_json(const DemoSession& s) {
             {"tracks", tracks}};
 }
 
-nlohmann::json truth_json(const DemoSession& s) {
-    nlohmann::json faults = nlohmann::json::array();
+nlohmann::ordered_json truth_json(const DemoSession& s) {
+    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
     for (const PlantedFault& f : s.faults)
         faults.push_back({{"track", f.track},
                           {"code", f.code},

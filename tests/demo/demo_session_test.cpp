@@ -345,6 +345,23 @@ TEST(DemoSession, WritesReadableStemsAndJson) {
     EXPECT_EQ(truth.at("beats_s").size(), s.beats_s.size());
 }
 
+TEST(DemoSession, OtherRateAndTempoKeepTheTruth) {
+    const DemoSession s = demo::make_demo_session(
+        {.sample_rate_hz = 48000.0, .tempo_bpm = 100.0, .bars_per_section_scale = 4});
+    const double bar_s = 4.0 * 60.0 / 100.0;
+    // 6 bars; the length is rounded to whole frames.
+    EXPECT_NEAR(s.tracks[0].audio.duration_s(), 6.0 * bar_s, 0.5 / 48000.0);
+    EXPECT_DOUBLE_EQ(s.sections[2].start_s, 2.0 * bar_s);
+    const auto& f = fault(s, "TIME_OFFSET");
+    const long stated = std::lround(f.value / 1000.0 * s.sample_rate_hz);
+    EXPECT_EQ(stated, 62);  // round(1.3 ms * 48 kHz)
+    const auto& verse = section(s, "verse");
+    const XcorrPeak p =
+        xcorr_peak(track(s, "kick_in").audio.channel(0), track(s, "kick_out").audio.channel(0),
+                   frame_at(s, verse.start_s), frame_at(s, 1.5), 120);
+    EXPECT_NEAR(static_cast<double>(p.lag), static_cast<double>(stated), 1.0);
+}
+
 TEST(DemoSession, RejectsOptionsOutOfRange) {
     EXPECT_THROW(demo::make_demo_session({.sample_rate_hz = 1000.0}), Error);
     EXPECT_THROW(demo::make_demo_session({.tempo_bpm = 0.0}), Error);
