@@ -378,7 +378,8 @@ Clause analyze(const std::vector<Lexeme>& lxs, const InterpretContext& ctx) {
                 if (lx.value == "fix") c.fix = true;
                 break;
             case Kind::too:
-                c.too = true;
+                // "..., and the kick too": a closing "too" means "also".
+                if (next || lx.text != "too") c.too = true;
                 break;
             case Kind::not_so:
                 c.not_so = true;
@@ -670,6 +671,7 @@ Interpretation interpret(std::string_view text, const InterpretContext& ctx) {
     Builder b{ctx, {}, {}, {}};
     std::vector<std::string> carried_targets;
     std::optional<SectionRef> carried_section;
+    std::optional<SectionRef> leading_section;  // "in the chorus, ...": for every clause after it
     std::vector<std::string> prev_targets;
     std::optional<SectionRef> prev_section;
     const Clause* prev_clause = nullptr;
@@ -690,7 +692,7 @@ Interpretation interpret(std::string_view text, const InterpretContext& ctx) {
         // "in the chorus, ..." or "..., but only in the chorus"
         if (!has_quality && !names_target && c.section && c.vague.empty() && !c.fix && !level_cue) {
             if (more_follow) {
-                carried_section = c.section;
+                leading_section = c.section;
             } else {
                 for (auto& d : b.directives) {
                     if (!d.section) d.section = c.section;
@@ -725,6 +727,7 @@ Interpretation interpret(std::string_view text, const InterpretContext& ctx) {
         if (inherits) targets = prev_targets;
         std::optional<SectionRef> section = c.section ? c.section : carried_section;
         if (!section && inherits) section = prev_section;
+        if (!section) section = leading_section;
         carried_targets.clear();
         carried_section.reset();
 

@@ -464,7 +464,7 @@ const std::vector<Row>& direction_rows() {
         {Kind::filler,
          "",
          0,
-         {"nice and", "good and", "nice n", "lovely and", "and so on", "on top"}},
+         {"nice and", "good and", "nice n", "lovely and", "and so on", "on top", "as well"}},
         {Kind::vague, "vibe", 0, {"vibe",    "vibes",       "vibey",    "vibier",    "mojo",
                                   "magic",   "soul",        "soulful",  "character", "life",
                                   "alive",   "lively",      "livelier", "emotion",   "emotional",
