@@ -203,9 +203,11 @@ struct Analyzer::Impl {
         // One-sided power: mean square in band = 2 * sum|X_k|^2 / (n * sum w^2) (Parseval).
         const double scale = window_energy_sum > 0 ? 2.0 / (n * window_energy_sum) : 0.0;
         double weighted = 0.0, total = 0.0;
+        // Magnitude-weighted (the usual definition): power weighting would pin it to the bass.
         for (std::size_t k = 1; k < bin_power.size(); ++k) {
-            weighted += bin_power[k] * static_cast<double>(k) * bin_hz;
-            total += bin_power[k];
+            const double magnitude = std::sqrt(bin_power[k]);
+            weighted += magnitude * static_cast<double>(k) * bin_hz;
+            total += magnitude;
         }
         a.spectral_centroid_hz = total > 0 ? weighted / total : 0.0;
         std::vector<double> xs, ys;
@@ -279,10 +281,11 @@ struct Analyzer::Impl {
                  {{"clipped_samples", static_cast<double>(a.clipping.clipped_samples)},
                   {"clipped_runs", static_cast<double>(a.clipping.runs)},
                   {"longest_run_samples", static_cast<double>(a.clipping.longest_run_samples)}}});
-        if (a.loudness.true_peak_dbtp > 0.0)
+        // A full-scale sine reads up to +0.03 dBTP between samples: not worth a warning.
+        if (a.loudness.true_peak_dbtp > 0.05)
             a.problems.push_back(
                 {"TRUE_PEAK_OVER",
-                 fmt::format("True peak is {:+.1f} dBTP: above full scale between samples, so "
+                 fmt::format("True peak is {:+.2f} dBTP: above full scale between samples, so "
                              "converters and lossy encoders will clip it.",
                              a.loudness.true_peak_dbtp),
                  {{"true_peak_dbtp", a.loudness.true_peak_dbtp}}});
