@@ -99,57 +99,60 @@ double Compressor::target_gain_db(double power) const noexcept {
     return gain_computer_db(params_, power_to_db_fast(power));
 }
 
-void Compressor::process(AudioView io) noexcept {
+double Compressor::frame_factor(const AudioView& io, std::size_t i, double* factors) noexcept {
     const int channels = std::min(io.channels(), AudioView::k_max_channels);
-    const std::size_t frames = io.frames();
     const double dry = 1.0 - params_.mix;
     const double wet = params_.mix * makeup_lin_;
-    const bool linked = params_.stereo_link;
-    for (std::size_t i = 0; i < frames; ++i) {
-        double power[AudioView::k_max_channels] = {0.0, 0.0};
-        double in_sq = 0.0;
-        for (int c = 0; c < channels; ++c) {
-            const double x = io.channel(c)[i];
-            in_sq = std::max(in_sq, x * x);
-            const double sc = sidechain_on_ ? sidechain_[c].process_sample(x) : x;
-            power[c] = detector_[c].process(sc);
-        }
-        stats_mean_square_ = in_sq + stats_coeff_ * (stats_mean_square_ - in_sq);
-
-        double frame_gr_db = 0.0;
-        if (linked) {
-            double p = 0.0;
-            for (int c = 0; c < channels; ++c) p = std::max(p, power[c]);
-            const double target = target_gain_db(p);
-            double g_db = smoother_[0].process(target);
-            if (target == 0.0) {
-                smoother_[0].snap(0.0, k_snap_db);
-                g_db = smoother_[0].gain_db();
-            }
-            const double g = g_db == 0.0 ? 1.0 : db_to_gain_fast(g_db);
-            const double factor = dry + wet * g;
-            for (int c = 0; c < channels; ++c)
-                io.channel(c)[i] = static_cast<float>(io.channel(c)[i] * factor);
-            frame_gr_db = -g_db;
-        } else {
-            for (int c = 0; c < channels; ++c) {
-                const double target = target_gain_db(power[c]);
-                double g_db = smoother_[c].process(target);
-                if (target == 0.0) {
-                    smoother_[c].snap(0.0, k_snap_db);
-                    g_db = smoother_[c].gain_db();
-                }
-                const double g = g_db == 0.0 ? 1.0 : db_to_gain_fast(g_db);
-                io.channel(c)[i] = static_cast<float>(io.channel(c)[i] * (dry + wet * g));
-                frame_gr_db = std::max(frame_gr_db, -g_db);
-            }
-        }
-        max_gr_db_ = std::max(max_gr_db_, frame_gr_db);
-        if (stats_mean_square_ > k_stats_floor_power) {
-            sum_gr_db_ += frame_gr_db;
-            ++active_frames_;
-        }
+    double power[AudioView::k_max_channels] = {0.0, 0.0};
+    double in_sq = 0.0;
+    for (int c = 0; c < channels; ++c) {
+        const double x = io.channel(c)[i];
+        in_sq = std::max(in_sq, x * x);
+        const double sc = sidechain_on_ ? sidechain_[c].process_sample(x) : x;
+        power[c] = detector_[c].process(sc);
     }
+    stats_mean_square_ = in_sq + stats_coeff_ * (stats_mean_square_ - in_sq);
+
+    double frame_gr_db = 0.0;
+    const int gains = params_.stereo_link ? 1 : channels;
+    for (int c = 0; c < gains; ++c) {
+        double p = power[c];
+        if (params_.stereo_link)
+            for (int k = 1; k < channels; ++k) p = std::max(p, power[k]);
+        const double target = target_gain_db(p);
+        double g_db = smoother_[c].process(target);
+        if (target == 0.0) {
+            smoother_[c].snap(0.0, k_snap_db);
+            g_db = smoother_[c].gain_db();
+        }
+        const double g = g_db == 0.0 ? 1.0 : db_to_gain_fast(g_db);
+        factors[c] = dry + wet * g;
+        frame_gr_db = std::max(frame_gr_db, -g_db);
+    }
+    if (params_.stereo_link)
+        for (int c = 1; c < channels; ++c) factors[c] = factors[0];
+    max_gr_db_ = std::max(max_gr_db_, frame_gr_db);
+    if (stats_mean_square_ > k_stats_floor_power) {
+        sum_gr_db_ += frame_gr_db;
+        ++active_frames_;
+    }
+    return factors[0];
+}
+
+void Compressor::process(AudioView io) noexcept {
+    const int channels = std::min(io.channels(), AudioView::k_max_channels);
+    double factors[AudioView::k_max_channels] = {1.0, 1.0};
+    for (std::size_t i = 0; i < io.frames(); ++i) {
+        frame_factor(io, i, factors);
+        for (int c = 0; c < channels; ++c)
+            io.channel(c)[i] = static_cast<float>(io.channel(c)[i] * factors[c]);
+    }
+}
+
+void Compressor::gain_envelope(AudioView detector_input, float* gain_lin) noexcept {
+    double factors[AudioView::k_max_channels] = {1.0, 1.0};
+    for (std::size_t i = 0; i < detector_input.frames(); ++i)
+        gain_lin[i] = static_cast<float>(frame_factor(detector_input, i, factors));
 }
 
 }  // namespace secondear::dsp

@@ -50,6 +50,11 @@ class Compressor {
     void prepare(const ProcessSpec& spec);
     void reset() noexcept;
     void process(AudioView io) noexcept;
+    /// The gain the compressor would apply to each frame of `detector_input` (linear, makeup and
+    /// mix included; channels linked), without touching the input. For buses whose gain must be
+    /// applied to every member separately (so that printed stems sum to the bus). Requires
+    /// stereo_link.
+    void gain_envelope(AudioView detector_input, float* gain_lin) noexcept;
     int latency_frames() const noexcept { return 0; }
     int tail_frames() const noexcept { return 0; }
 
@@ -68,6 +73,9 @@ class Compressor {
 
   private:
     void configure();
+    /// Advances the detector by frame i of io; writes each channel's gain factor; returns the
+    /// first channel's.
+    double frame_factor(const AudioView& io, std::size_t i, double* factors) noexcept;
     double target_gain_db(double power) const noexcept;
 
     CompressorParams params_;
