@@ -15,8 +15,8 @@
 // Conventions: offset_frames > 0 means `other` lags `reference` (delay the reference, or advance
 // `other`, by that much to align them). Both buffers must have the same sample rate; the common
 // length is the shorter one.
-// Cost: four real FFTs of the next power of two above the region (about 60 ms for 20 s at
-// 44.1 kHz in a Release build); memory about 16 bytes per frame of the region.
+// Cost: three real FFTs of the next power of two above the region plus the lag range (2^20 for
+// 20 s at 44.1 kHz); memory about 40 bytes per frame of that size.
 
 #include <vector>
 

@@ -232,6 +232,10 @@ RoleGuess role_from_audio(const TrackFeatures& f) {
             f.median_f0_hz);
     };
     if (percussive && low > 0.5) return {"kick", 0.6, why("low and percussive")};
+    // A kick inside a dense, compressed song keeps little contrast after its attack, but stays
+    // low, regular and unpitched.
+    if (low > 0.7 && f.onset_rate_per_s >= 0.5 && f.pitch_presence < 0.3)
+        return {"kick", 0.5, why("low, regular onsets, unpitched")};
     if (percussive && high > 0.5) return {"hihat", 0.6, why("high and percussive")};
     if (percussive && f.centroid_hz > 400.0 && f.centroid_hz < 5000.0)
         return {"snare", 0.35, why("mid-range and percussive")};

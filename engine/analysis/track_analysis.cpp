@@ -128,15 +128,14 @@ TimePass time_pass(const AudioBuffer& audio) {
             t.block_power[b] += s * inv / channels;
         }
     }
-    // 5-10 kHz band: 4th-order Butterworth high-pass at 5 kHz then low-pass at 10 kHz, when the
-    // rate leaves room for it.
+    // 5-10 kHz band: 2nd-order Butterworth high-pass at 5 kHz then low-pass at 10 kHz (12 dB per
+    // octave skirts: enough to tell sibilance from a voice's body, at half the cost of 4th order),
+    // when the rate leaves room for it.
     t.has_sibilance_band = sr / 2.0 > 1.1 * k_sibilance_hi_hz;
-    std::array<Biquad, 4> band;
+    std::array<Biquad, 2> band;
     if (t.has_sibilance_band)
-        band = {rbj_pass(k_sibilance_lo_hz, k_butterworth4_q[0], sr, true),
-                rbj_pass(k_sibilance_lo_hz, k_butterworth4_q[1], sr, true),
-                rbj_pass(k_sibilance_hi_hz, k_butterworth4_q[0], sr, false),
-                rbj_pass(k_sibilance_hi_hz, k_butterworth4_q[1], sr, false)};
+        band = {rbj_pass(k_sibilance_lo_hz, std::numbers::sqrt2 / 2, sr, true),
+                rbj_pass(k_sibilance_hi_hz, std::numbers::sqrt2 / 2, sr, false)};
     for (std::size_t b = 0; b < blocks; ++b) {
         double s = 0.0, sb = 0.0, pk = 0.0;
         const float* p = t.mono.data() + b * t.block_frames;
@@ -145,8 +144,7 @@ TimePass time_pass(const AudioBuffer& audio) {
             s += x * x;
             pk = std::max(pk, std::fabs(x));
             if (t.has_sibilance_band) {
-                const double y =
-                    band[3].process(band[2].process(band[1].process(band[0].process(p[i]))));
+                const double y = band[1].process(band[0].process(p[i]));
                 sb += y * y;
             }
         }
@@ -398,14 +396,18 @@ PitchTrack pitch_track(const std::vector<float>& mono, double sr) {
     PitchTrack out;
     const int decim = std::max(1, static_cast<int>(std::lround(sr / 11025.0)));
     const double rate = sr / decim;
-    // Anti-alias: 4th-order Butterworth low-pass at 0.4 of the new rate.
-    std::array<Biquad, 2> lp = {rbj_pass(0.4 * rate, k_butterworth4_q[0], sr, false),
-                                rbj_pass(0.4 * rate, k_butterworth4_q[1], sr, false)};
-    std::vector<float> x;
-    x.reserve(mono.size() / static_cast<std::size_t>(decim) + 1);
-    for (std::size_t i = 0; i < mono.size(); ++i) {
-        const float y = lp[1].process(lp[0].process(mono[i]));
-        if (i % static_cast<std::size_t>(decim) == 0) x.push_back(y);
+    // Decimation: a boxcar mean of `decim` samples (first null at the new rate, cheap), then a
+    // 4th-order Butterworth low-pass at 0.4 of the new rate on the decimated samples. What the
+    // boxcar lets alias is attenuated by its side lobes (13 dB and more) and only blurs the
+    // periodicity measure slightly.
+    std::array<Biquad, 2> lp = {rbj_pass(0.4 * rate, k_butterworth4_q[0], rate, false),
+                                rbj_pass(0.4 * rate, k_butterworth4_q[1], rate, false)};
+    const auto du = static_cast<std::size_t>(decim);
+    std::vector<float> x(mono.size() / du);
+    for (std::size_t j = 0; j < x.size(); ++j) {
+        float sum = 0.0f;
+        for (std::size_t i = j * du; i < (j + 1) * du; ++i) sum += mono[i];
+        x[j] = lp[1].process(lp[0].process(sum / static_cast<float>(decim)));
     }
     std::size_t frame = 256;
     while (static_cast<double>(frame) / rate < 0.040) frame *= 2;  // >= 40 ms: 2.4 periods at 60 Hz
