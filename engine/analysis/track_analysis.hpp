@@ -14,7 +14,7 @@
 // Cost: O(n log n) in the length; 0.28 s for a 4-minute stereo stem at 44.1 kHz in a Release
 // build on the shared 2-core machine (TrackAnalysisReleaseOnly), of which the BS.1770 meter with
 // its true-peak oversampling is a large share; memory about two floats per frame (the mono sum
-// and a decimated // copy), freed on return. Thread safe (each call owns its FFT plans).
+// and a decimated copy), freed on return. Thread safe (each call owns its FFT plans).
 
 #include <cstddef>
 #include <vector>
