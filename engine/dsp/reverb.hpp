@@ -27,7 +27,7 @@
 // Cost: the network runs in float (a float rounding is far below a reverb's noise floor; state
 // under 1e-30 is flushed to zero, so a finished tail is exact silence, never denormals).
 // Measured (CPU time, -O2, 4 min of stereo 44.1 kHz noise, blocks of 512, shared loaded
-// machine): 0.26 s per instance, about a quarter of it the input filters. Memory: the delay
+// machine): 0.26 s per instance, about an eighth of it the input filters. Memory: the delay
 // lines (a few hundred kB at 48 kHz for hall), allocated in prepare(); process() never
 // allocates. A change of kind or pre_delay_ms
 // takes effect at the next prepare(); the other parameters apply from the next frame.
