@@ -19,7 +19,8 @@ analysis::Analysis analyze_source(BlockSource& source, const std::string& name) 
         analyzer.add(planes, got);
         total += got;
     }
-    if (total == 0) throw Error(ErrorKind::input_not_audio, name + ": contains no audio (0 frames)");
+    if (total == 0)
+        throw Error(ErrorKind::input_not_audio, name + ": contains no audio (0 frames)");
     return analyzer.finish();
 }
 

@@ -30,7 +30,8 @@ nlohmann::ordered_json session_json(const DemoSession& s) {
                           {"role", t.role},
                           {"group", t.group},
                           {"notes", t.notes}});
-    return {{"sample_rate_hz", s.sample_rate_hz},
+    return {{"genre", "pop"},
+            {"sample_rate_hz", s.sample_rate_hz},
             {"tempo_bpm", s.tempo_bpm},
             {"beats_per_bar", s.beats_per_bar},
             {"sections", sections_json(s)},
@@ -48,7 +49,8 @@ nlohmann::ordered_json truth_json(const DemoSession& s) {
                           {"start_s", f.start_s},
                           {"end_s", f.end_s},
                           {"text", f.text}});
-    return {{"sample_rate_hz", s.sample_rate_hz}, {"tempo_bpm", s.tempo_bpm},
+    return {{"genre", "pop"},
+            {"sample_rate_hz", s.sample_rate_hz}, {"tempo_bpm", s.tempo_bpm},
             {"beats_per_bar", s.beats_per_bar},   {"faults", faults},
             {"sections", sections_json(s)},       {"beats_s", s.beats_s},
             {"clean_tracks", s.clean_tracks}};

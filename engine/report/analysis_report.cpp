@@ -95,8 +95,9 @@ std::string analysis_text(const analysis::Analysis& a, const std::string& path) 
     out += fmt::format(
         "  Tone         centroid {:.0f} Hz, tilt {:+.1f} dB/octave (pink noise is -3)\n",
         a.spectral_centroid_hz, a.spectral_tilt_db_per_octave);
-    out += fmt::format("  Floor        quietest passages {} (5th percentile of 50 ms), {:.1f} s of silence\n",
-                       level(a.noise_floor_dbfs, "dBFS"), a.silence_s);
+    out += fmt::format(
+        "  Floor        quietest passages {} (5th percentile of 50 ms), {:.1f} s of silence\n",
+        level(a.noise_floor_dbfs, "dBFS"), a.silence_s);
     if (a.problems.empty()) {
         out += "  Problems     none found\n";
     } else {

@@ -1,0 +1,197 @@
+#include "render/master_render.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "analysis/loudness.hpp"
+#include "core/units.hpp"
+#include "dsp/dither.hpp"
+#include "dsp/limiter.hpp"
+#include "io/spill.hpp"
+#include "render/chain.hpp"
+#include "render/stream.hpp"
+
+namespace secondear::render {
+namespace {
+
+constexpr double k_loudness_tolerance_lu = 0.05;  // stop searching closer than this
+constexpr int k_max_search_passes = 6;
+constexpr double k_bound_tolerance_db = 0.1;
+
+/// One pass of the back half (drive -> clipper -> limiter [-> dither]) over the spill file.
+struct BackHalf {
+    std::vector<plan::ProcessorEntry> entries;  // clipper (optional) and limiter, as entries
+    double drive_lin = 1.0;
+    std::optional<dsp::DitherParams> dither;
+};
+
+struct PassResult {
+    double integrated_lufs = 0.0;
+    double loud_passage_gr_db = 0.0;
+    double max_gr_db = 0.0;
+    double mean_gr_db = 0.0;
+    std::vector<double> gr_trace;
+    std::vector<std::pair<std::string, analysis::Evidence>> stats;
+};
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0.0;
+    const auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(idx), v.end());
+    return v[idx];
+}
+
+PassResult run_back_half(BlockSource& spill, const plan::Master& master, double drive_db,
+                         double ceiling_trim_db, bool with_dither,
+                         const std::function<void(AudioView)>& emit, analysis::Analyzer* after,
+                         analysis::LoudnessMeter* meter) {
+    const dsp::ProcessSpec spec{spill.sample_rate_hz(), static_cast<int>(k_block_frames),
+                                spill.channels()};
+    std::vector<plan::ProcessorEntry> entries;
+    if (master.clipper) entries.push_back(*master.clipper);
+    dsp::LimiterParams lim = master.limiter;
+    lim.ceiling_dbtp -= ceiling_trim_db;
+    dsp::TruePeakLimiter limiter(lim);
+    limiter.prepare(spec);
+    Chain pre_limiter(entries, spec);
+    std::optional<dsp::TpdfDither> dither;
+    if (with_dither && master.dither) {
+        dither.emplace();
+        dither->set_params(*master.dither);
+        dither->prepare(spec);
+    }
+    const auto gain = static_cast<float>(db_to_gain(drive_db));
+    const int latency = pre_limiter.latency_frames() + limiter.latency_frames();
+    stream_compensated(
+        spill, latency,
+        [&](AudioView v) {
+            for (int c = 0; c < v.channels(); ++c) {
+                float* x = v.channel(c);
+                for (std::size_t i = 0; i < v.frames(); ++i) x[i] *= gain;
+            }
+            pre_limiter.process(v);
+            limiter.process(v);
+        },
+        [&](AudioView v) {
+            if (dither) dither->process(v);
+            const float* planes[2] = {v.channel(0), v.channels() > 1 ? v.channel(1) : nullptr};
+            if (meter) meter->add(planes, v.frames());
+            if (after) after->add(planes, v.frames());
+            if (emit) emit(v);
+        });
+    PassResult r;
+    r.max_gr_db = limiter.max_gain_reduction_db();
+    r.mean_gr_db = limiter.mean_gain_reduction_db();
+    r.gr_trace = limiter.gain_reduction_db_per_100ms();
+    r.loud_passage_gr_db = percentile(r.gr_trace, 0.95);
+    r.stats = pre_limiter.stats();
+    r.stats.push_back({"master.limiter",
+                       {{"max_gain_reduction_db", r.max_gr_db},
+                        {"mean_gain_reduction_db", r.mean_gr_db},
+                        {"loud_passage_gain_reduction_db", r.loud_passage_gr_db}}});
+    if (meter) r.integrated_lufs = meter->result().integrated_lufs;
+    return r;
+}
+
+}  // namespace
+
+MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOutput& output,
+                                 const MasterRenderOptions& options) {
+    plan::Master& master = plan.master;
+    const double sr = source.sample_rate_hz();
+    const int channels = source.channels();
+    const dsp::ProcessSpec spec{sr, static_cast<int>(k_block_frames), channels};
+    MasterRenderResult result;
+
+    // Pass 1: the chain before the drive, into a spill file; metered.
+    io::SpillFile spill(options.spill_dir, channels, sr);
+    Chain front(master.chain, spec);
+    analysis::LoudnessMeter pre_meter(sr, channels);
+    stream_compensated(
+        source, front.latency_frames(), [&](AudioView v) { front.process(v); },
+        [&](AudioView v) {
+            spill.write(v);
+            const float* planes[2] = {v.channel(0), v.channels() > 1 ? v.channel(1) : nullptr};
+            pre_meter.add(planes, v.frames());
+        });
+    result.passes = 1;
+    if (options.progress) options.progress(0.3);
+    result.pre_limiter_lufs = pre_meter.result().integrated_lufs;
+    const auto front_stats = front.stats();
+    const double target = master.target.loudness_lufs;
+
+    // Passes 2..n: find the drive (unless a human locked it).
+    double drive = 0.0;
+    const auto measure = [&](double d) {
+        analysis::LoudnessMeter meter(sr, channels);
+        ++result.passes;
+        return run_back_half(spill, master, d, 0.0, false, {}, nullptr, &meter);
+    };
+    if (master.drive_locked && master.drive_db) {
+        drive = *master.drive_db;
+    } else if (std::isfinite(result.pre_limiter_lufs)) {
+        double d0 = target - result.pre_limiter_lufs;
+        PassResult p0 = measure(d0);
+        double d1 = d0 + (target - p0.integrated_lufs);
+        double l0 = p0.integrated_lufs;
+        drive = d0;
+        if (std::fabs(target - l0) > k_loudness_tolerance_lu) {
+            for (int i = 0; i < k_max_search_passes; ++i) {
+                PassResult p1 = measure(d1);
+                drive = d1;
+                const double l1 = p1.integrated_lufs;
+                if (std::fabs(target - l1) <= k_loudness_tolerance_lu) break;
+                // Secant step; the slope of loudness over drive is between 0 (brick wall) and 1.
+                double slope = (l1 - l0) / (d1 - d0);
+                if (!std::isfinite(slope)) slope = 1.0;
+                slope = std::clamp(slope, 0.2, 1.2);
+                const double next = d1 + (target - l1) / slope;
+                d0 = d1;
+                l0 = l1;
+                d1 = next;
+            }
+        }
+        result.unbounded_drive_db = drive;
+        // The limiting bound: back off until the loud passages are limited by at most the bound.
+        if (!master.force) {
+            PassResult p = measure(drive);
+            for (int i = 0; i < k_max_search_passes &&
+                            p.loud_passage_gr_db > master.max_limiting_db + k_bound_tolerance_db;
+                 ++i) {
+                result.stopped_at_limiting_bound = true;
+                drive -= p.loud_passage_gr_db - master.max_limiting_db;
+                p = measure(drive);
+            }
+        }
+    }
+    master.drive_db = std::round(drive * 100.0) / 100.0;
+    drive = *master.drive_db;
+    if (options.progress) options.progress(0.8);
+
+    // Final pass, verified: if our own true-peak meter reads over the ceiling (it should not),
+    // the ceiling is trimmed by the excess and the pass runs again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        output.begin();
+        analysis::Analyzer after(sr, channels);
+        PassResult p = run_back_half(
+            spill, master, drive, result.ceiling_trim_db, true,
+            [&](AudioView v) { output.write(v); }, &after, nullptr);
+        ++result.passes;
+        result.after = after.finish();
+        result.limiter_max_gain_reduction_db = p.max_gr_db;
+        result.limiter_mean_gain_reduction_db = p.mean_gr_db;
+        result.loud_passage_gain_reduction_db = p.loud_passage_gr_db;
+        result.limiter_gain_reduction_db_per_100ms = p.gr_trace;
+        result.processor_stats = front_stats;
+        result.processor_stats.insert(result.processor_stats.end(), p.stats.begin(), p.stats.end());
+        const double over = result.after.loudness.true_peak_dbtp - master.target.ceiling_dbtp;
+        if (!(over > 0.0)) break;
+        result.ceiling_trim_db += over + 0.02;
+    }
+    result.drive_db = drive;
+    if (options.progress) options.progress(1.0);
+    return result;
+}
+
+}  // namespace secondear::render

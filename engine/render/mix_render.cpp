@@ -1,0 +1,420 @@
+#include "render/mix_render.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "analysis/loudness.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
+#include "dsp/compressor.hpp"
+#include "dsp/gain.hpp"
+#include "render/chain.hpp"
+#include "render/parallel.hpp"
+#include "render/stream.hpp"
+
+namespace secondear::render {
+namespace {
+
+constexpr std::size_t k_block = k_block_frames;
+constexpr std::size_t k_ramp_step = 64;  // automation is exact every 64 frames, linear between
+constexpr double k_share_smoothing_s = 0.3;
+
+using Stereo = std::array<std::vector<float>, 2>;
+
+Stereo stereo_block() {
+    return {std::vector<float>(k_block, 0.0f), std::vector<float>(k_block, 0.0f)};
+}
+
+AudioView view_of(Stereo& s, std::size_t frames) {
+    float* planes[2] = {s[0].data(), s[1].data()};
+    return AudioView(planes, 2, frames);
+}
+
+/// Fixed delay so that every track comes out with the same total latency.
+class AlignDelay {
+  public:
+    explicit AlignDelay(int frames) : frames_(static_cast<std::size_t>(frames)) {
+        for (auto& b : ring_) b.assign(std::max<std::size_t>(frames_, 1), 0.0f);
+    }
+    void process(AudioView v) {
+        if (frames_ == 0) return;
+        for (int c = 0; c < 2; ++c) {
+            float* x = v.channel(c);
+            std::size_t pos = pos_;
+            for (std::size_t i = 0; i < v.frames(); ++i) {
+                const float out = ring_[static_cast<std::size_t>(c)][pos];
+                ring_[static_cast<std::size_t>(c)][pos] = x[i];
+                x[i] = out;
+                pos = pos + 1 == frames_ ? 0 : pos + 1;
+            }
+        }
+        pos_ = (pos_ + v.frames()) % frames_;
+    }
+
+  private:
+    std::size_t frames_;
+    std::array<std::vector<float>, 2> ring_;
+    std::size_t pos_ = 0;
+};
+
+/// Multiplies by 10^((base_db + lane(t)) / 20), exact every k_ramp_step frames.
+void apply_gain(AudioView v, double base_db, const plan::AutomationLane* lane, double start_s,
+                double sr) {
+    if (!lane || lane->points.empty()) {
+        const auto g = static_cast<float>(db_to_gain(base_db));
+        if (g == 1.0f) return;
+        for (int c = 0; c < v.channels(); ++c)
+            for (std::size_t i = 0; i < v.frames(); ++i) v.channel(c)[i] *= g;
+        return;
+    }
+    for (std::size_t i0 = 0; i0 < v.frames(); i0 += k_ramp_step) {
+        const std::size_t n = std::min(k_ramp_step, v.frames() - i0);
+        const double g0 =
+            db_to_gain(base_db + lane_value(*lane, start_s + static_cast<double>(i0) / sr));
+        const double g1 =
+            db_to_gain(base_db + lane_value(*lane, start_s + static_cast<double>(i0 + n) / sr));
+        for (int c = 0; c < v.channels(); ++c)
+            for (std::size_t i = 0; i < n; ++i)
+                v.channel(c)[i0 + i] *= static_cast<float>(g0 + (g1 - g0) * static_cast<double>(i) /
+                                                                    static_cast<double>(n));
+    }
+}
+
+const plan::AutomationLane* find_lane(const std::vector<plan::AutomationLane>& lanes,
+                                      const std::string& param) {
+    for (const auto& l : lanes)
+        if (l.param == param) return &l;
+    return nullptr;
+}
+
+struct TrackState {
+    Chain chain;
+    dsp::GainStage fader;  // fader level is applied with automation; this stage pans
+    AlignDelay align{0};
+    Stereo in = stereo_block();
+    Stereo out = stereo_block();
+    std::vector<Stereo> sends;        // per send of the track
+    std::vector<double> send_energy;  // smoothed, per send
+    bool mono = false;
+    bool done = false;
+    const plan::AutomationLane* gain_lane = nullptr;
+    std::vector<const plan::AutomationLane*> send_lanes;
+};
+
+struct BusState {
+    std::string name;
+    std::string kind;
+    std::vector<int> members;                     // track indices (groups)
+    std::unique_ptr<dsp::Compressor> compressor;  // groups and the mix bus: gain on members
+    Chain chain;                                  // returns: the effect chain
+    Stereo buffer = stereo_block();
+    std::vector<float> gain;
+    double fader_db = 0.0;
+    const plan::AutomationLane* gain_lane = nullptr;
+    std::vector<std::pair<int, int>> feeders;  // (track, send index)
+    std::vector<double> share_prev;            // per feeder, share at the previous block end
+};
+
+}  // namespace
+
+double lane_value(const plan::AutomationLane& lane, double t) {
+    const auto& p = lane.points;
+    if (p.empty()) return 0.0;
+    if (t <= p.front().time_s) return p.front().value;
+    if (t >= p.back().time_s) return p.back().value;
+    const auto it =
+        std::upper_bound(p.begin(), p.end(), t,
+                         [](double x, const plan::AutomationPoint& a) { return x < a.time_s; });
+    const auto& b = *it;
+    const auto& a = *(it - 1);
+    const double span = b.time_s - a.time_s;
+    return span <= 0 ? b.value : a.value + (b.value - a.value) * (t - a.time_s) / span;
+}
+
+MixRenderResult render_mix(const plan::Plan& plan,
+                           std::vector<std::unique_ptr<BlockSource>>& sources, MixOutput& output,
+                           const MixRenderOptions& options) {
+    const double sr = plan.sample_rate_hz;
+    const std::size_t total = plan.frames;
+    const std::size_t n_tracks = plan.tracks.size();
+    if (sources.size() != n_tracks)
+        throw Error(ErrorKind::internal, "render_mix: one source per track is needed");
+    const dsp::ProcessSpec spec{sr, static_cast<int>(k_block), 2};
+
+    // Tracks.
+    std::vector<TrackState> tracks(n_tracks);
+    int max_latency = 0;
+    for (std::size_t t = 0; t < n_tracks; ++t) {
+        const auto& pt = plan.tracks[t];
+        auto& ts = tracks[t];
+        ts.mono = sources[t]->channels() == 1;
+        ts.chain = Chain(pt.chain, spec);
+        max_latency = std::max(max_latency, ts.chain.latency_frames());
+        ts.fader.set_params(dsp::GainParams{
+            .gain_db = 0.0, .pan = pt.pan, .source_is_mono = ts.mono, .mute = pt.mute});
+        ts.fader.prepare(spec);
+        ts.gain_lane = find_lane(pt.automation, "gain_db");
+        for (const auto& send : pt.sends) {
+            ts.sends.push_back(stereo_block());
+            ts.send_energy.push_back(0.0);
+            ts.send_lanes.push_back(find_lane(pt.automation, "send." + send.bus + "_db"));
+        }
+    }
+    for (std::size_t t = 0; t < n_tracks; ++t)
+        tracks[t].align = AlignDelay(max_latency - tracks[t].chain.latency_frames());
+
+    // Buses: groups (gain on members) and returns (effects fed by sends).
+    std::vector<BusState> buses(plan.buses.size());
+    std::map<std::string, std::size_t> bus_index;
+    for (std::size_t b = 0; b < plan.buses.size(); ++b) {
+        const auto& pb = plan.buses[b];
+        auto& bs = buses[b];
+        bs.name = pb.name;
+        bs.kind = pb.kind;
+        bs.fader_db = pb.fader_db;
+        bs.gain_lane = find_lane(pb.automation, "gain_db");
+        bus_index[pb.name] = b;
+        bs.gain.assign(k_block, 1.0f);
+        if (pb.kind == "group") {
+            for (const auto& e : pb.chain) {
+                if (!e.enabled) continue;
+                const auto* cp = std::get_if<dsp::CompressorParams>(&e.params);
+                if (!cp)
+                    throw Error(ErrorKind::input_invalid,
+                                fmt::format("bus '{}': a group bus takes only a compressor ('{}' "
+                                            "is {})",
+                                            pb.name, e.id, plan::processor_type(e.params)));
+                bs.compressor = std::make_unique<dsp::Compressor>();
+                auto p = *cp;
+                p.stereo_link = true;
+                bs.compressor->set_params(p);
+                bs.compressor->prepare(spec);
+            }
+        } else if (pb.kind == "return") {
+            bs.chain = Chain(pb.chain, spec);
+        }
+    }
+    for (std::size_t t = 0; t < n_tracks; ++t) {
+        const auto& pt = plan.tracks[t];
+        if (pt.output_bus != "mix") {
+            const auto it = bus_index.find(pt.output_bus);
+            if (it == bus_index.end() || buses[it->second].kind != "group")
+                throw Error(ErrorKind::input_invalid,
+                            fmt::format("track '{}': output bus '{}' is not a group bus", pt.name,
+                                        pt.output_bus));
+            buses[it->second].members.push_back(static_cast<int>(t));
+        }
+        for (std::size_t s = 0; s < pt.sends.size(); ++s) {
+            const auto it = bus_index.find(pt.sends[s].bus);
+            if (it == bus_index.end() || buses[it->second].kind != "return")
+                throw Error(ErrorKind::input_invalid,
+                            fmt::format("track '{}': send to '{}', which is not a return bus",
+                                        pt.name, pt.sends[s].bus));
+            buses[it->second].feeders.emplace_back(static_cast<int>(t), static_cast<int>(s));
+        }
+    }
+    for (auto& bs : buses)
+        bs.share_prev.assign(bs.feeders.size(), bs.feeders.empty()
+                                                    ? 0.0
+                                                    : 1.0 / static_cast<double>(bs.feeders.size()));
+
+    // The mix bus: its compressor's gain goes onto every stem.
+    std::unique_ptr<dsp::Compressor> mix_comp;
+    std::vector<float> mix_gain(k_block, 1.0f);
+    const plan::Bus* mix_bus = nullptr;
+    for (const auto& pb : plan.buses)
+        if (pb.kind == "mix") mix_bus = &pb;
+    if (mix_bus)
+        for (const auto& e : mix_bus->chain)
+            if (const auto* cp = std::get_if<dsp::CompressorParams>(&e.params); cp && e.enabled) {
+                mix_comp = std::make_unique<dsp::Compressor>();
+                auto p = *cp;
+                p.stereo_link = true;
+                mix_comp->set_params(p);
+                mix_comp->prepare(spec);
+            }
+
+    std::vector<Stereo> stems(n_tracks, stereo_block());
+    Stereo mix = stereo_block();
+    analysis::Analyzer mix_analyzer(sr, 2);
+    std::vector<analysis::LoudnessMeter> stem_meters;
+    for (std::size_t t = 0; t < n_tracks; ++t) stem_meters.emplace_back(sr, 2);
+    ParallelFor pool(options.threads > 0 ? options.threads : ParallelFor::default_threads());
+    for (auto& s : sources) s->rewind();
+
+    const double share_coeff = std::exp(-static_cast<double>(k_block) / (k_share_smoothing_s * sr));
+    auto to_skip = static_cast<std::size_t>(max_latency);
+    std::size_t produced = 0;  // frames pushed into the chains
+    std::size_t emitted = 0;   // frames written out
+    while (emitted < total) {
+        const std::size_t n =
+            std::min(k_block, total + static_cast<std::size_t>(max_latency) - produced);
+        const double block_start_s = static_cast<double>(produced) / sr;
+        // 1. Tracks, in parallel: source -> stereo -> chain -> align -> fader/pan -> sends.
+        pool.run(static_cast<int>(n_tracks), [&](int ti) {
+            auto& ts = tracks[static_cast<std::size_t>(ti)];
+            const auto& pt = plan.tracks[static_cast<std::size_t>(ti)];
+            auto& src = *sources[static_cast<std::size_t>(ti)];
+            std::size_t got = 0;
+            if (!ts.done) {
+                float* planes[2] = {ts.in[0].data(), ts.in[1].data()};
+                AudioView v(planes, src.channels(), n);
+                while (got < n) {
+                    const std::size_t r = src.read(v.sub_block(got, n - got));
+                    if (r == 0) {
+                        ts.done = true;
+                        break;
+                    }
+                    got += r;
+                }
+            }
+            for (int c = 0; c < 2; ++c)
+                std::fill(
+                    ts.in[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(got),
+                    ts.in[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(n),
+                    0.0f);
+            if (ts.mono) std::copy_n(ts.in[0].data(), n, ts.in[1].data());
+            AudioView v = view_of(ts.in, n);
+            ts.chain.process(v);
+            ts.align.process(v);
+            ts.fader.process(v);
+            apply_gain(v, pt.fader_db, ts.gain_lane, block_start_s, sr);
+            for (std::size_t s = 0; s < pt.sends.size(); ++s) {
+                for (int c = 0; c < 2; ++c)
+                    std::copy_n(ts.in[static_cast<std::size_t>(c)].data(), n,
+                                ts.sends[s][static_cast<std::size_t>(c)].data());
+                AudioView sv = view_of(ts.sends[s], n);
+                apply_gain(sv, pt.sends[s].level_db, ts.send_lanes[s], block_start_s, sr);
+                double e = 0.0;
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i)
+                        e += static_cast<double>(sv.channel(c)[i]) * sv.channel(c)[i];
+                ts.send_energy[s] = share_coeff * ts.send_energy[s] + (1.0 - share_coeff) * e;
+            }
+        });
+        // Stems start as the track outputs.
+        for (std::size_t t = 0; t < n_tracks; ++t)
+            for (int c = 0; c < 2; ++c)
+                std::copy_n(tracks[t].in[static_cast<std::size_t>(c)].data(), n,
+                            stems[t][static_cast<std::size_t>(c)].data());
+        // 2. Group buses: gain from the group sum, onto each member.
+        for (auto& bs : buses) {
+            if (bs.kind != "group") continue;
+            for (auto& ch : bs.buffer) std::fill_n(ch.data(), n, 0.0f);
+            for (int m : bs.members)
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i)
+                        bs.buffer[static_cast<std::size_t>(c)][i] +=
+                            stems[static_cast<std::size_t>(m)][static_cast<std::size_t>(c)][i];
+            std::fill_n(bs.gain.data(), n, 1.0f);
+            if (bs.compressor) bs.compressor->gain_envelope(view_of(bs.buffer, n), bs.gain.data());
+            // The bus fader (and its automation) joins the gain.
+            std::vector<float> fader(n, 1.0f);
+            float* fp[2] = {fader.data(), fader.data()};
+            apply_gain(AudioView(fp, 1, n), bs.fader_db, bs.gain_lane, block_start_s, sr);
+            for (std::size_t i = 0; i < n; ++i) bs.gain[i] *= fader[i];
+            for (int m : bs.members)
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i)
+                        stems[static_cast<std::size_t>(m)][static_cast<std::size_t>(c)][i] *=
+                            bs.gain[i];
+        }
+        // 3. Returns: the sends' sum through the effect, shared back to the feeding tracks.
+        for (auto& bs : buses) {
+            if (bs.kind != "return") continue;
+            for (auto& ch : bs.buffer) std::fill_n(ch.data(), n, 0.0f);
+            double energy_sum = 0.0;
+            for (const auto& [t, s] : bs.feeders) {
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i)
+                        bs.buffer[static_cast<std::size_t>(c)][i] +=
+                            tracks[static_cast<std::size_t>(t)]
+                                .sends[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)][i];
+                energy_sum +=
+                    tracks[static_cast<std::size_t>(t)].send_energy[static_cast<std::size_t>(s)];
+            }
+            AudioView rv = view_of(bs.buffer, n);
+            bs.chain.process(rv);
+            apply_gain(rv, bs.fader_db, bs.gain_lane, block_start_s, sr);
+            for (std::size_t f = 0; f < bs.feeders.size(); ++f) {
+                const auto [t, s] = bs.feeders[f];
+                const double share_now = energy_sum > 0.0
+                                             ? tracks[static_cast<std::size_t>(t)]
+                                                       .send_energy[static_cast<std::size_t>(s)] /
+                                                   energy_sum
+                                             : bs.share_prev[f];
+                const double share_before = bs.share_prev[f];
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const double w = share_before + (share_now - share_before) *
+                                                            static_cast<double>(i + 1) /
+                                                            static_cast<double>(n);
+                        stems[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)][i] +=
+                            static_cast<float>(w * bs.buffer[static_cast<std::size_t>(c)][i]);
+                    }
+                bs.share_prev[f] = share_now;
+            }
+        }
+        // 4. The mix bus compressor's gain, from the stems' sum, onto every stem.
+        for (auto& ch : mix) std::fill_n(ch.data(), n, 0.0f);
+        for (std::size_t t = 0; t < n_tracks; ++t)
+            for (int c = 0; c < 2; ++c)
+                for (std::size_t i = 0; i < n; ++i)
+                    mix[static_cast<std::size_t>(c)][i] += stems[t][static_cast<std::size_t>(c)][i];
+        if (mix_comp) {
+            mix_comp->gain_envelope(view_of(mix, n), mix_gain.data());
+            for (auto& ch : mix) std::fill_n(ch.data(), n, 0.0f);
+            for (std::size_t t = 0; t < n_tracks; ++t)
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i) {
+                        stems[t][static_cast<std::size_t>(c)][i] *= mix_gain[i];
+                        mix[static_cast<std::size_t>(c)][i] +=
+                            stems[t][static_cast<std::size_t>(c)][i];
+                    }
+        }
+        produced += n;
+        // 5. Out, dropping the chains' common latency at the start.
+        const std::size_t skip = std::min(to_skip, n);
+        to_skip -= skip;
+        const std::size_t out_n = std::min(n - skip, total - emitted);
+        if (out_n > 0) {
+            for (std::size_t t = 0; t < n_tracks; ++t) {
+                AudioView sv = view_of(stems[t], n).sub_block(skip, out_n);
+                output.write_stem(t, sv);
+                const float* planes[2] = {sv.channel(0), sv.channel(1)};
+                stem_meters[t].add(planes, out_n);
+            }
+            AudioView mv = view_of(mix, n).sub_block(skip, out_n);
+            output.write_mix(mv);
+            const float* planes[2] = {mv.channel(0), mv.channel(1)};
+            mix_analyzer.add(planes, out_n);
+            emitted += out_n;
+        }
+        if (options.progress)
+            options.progress(static_cast<double>(emitted) / static_cast<double>(total));
+    }
+
+    MixRenderResult result;
+    result.mix = mix_analyzer.finish();
+    for (std::size_t t = 0; t < n_tracks; ++t) {
+        result.stem_lufs.push_back(stem_meters[t].result().integrated_lufs);
+        for (auto& st : tracks[t].chain.stats()) result.processor_stats.push_back(st);
+    }
+    for (const auto& bs : buses)
+        if (bs.compressor)
+            result.processor_stats.push_back(
+                {"bus." + bs.name + ".comp",
+                 {{"max_gain_reduction_db", bs.compressor->max_gain_reduction_db()},
+                  {"mean_gain_reduction_db", bs.compressor->mean_gain_reduction_db()}}});
+    if (mix_comp)
+        result.processor_stats.push_back(
+            {"mixbus.comp",
+             {{"max_gain_reduction_db", mix_comp->max_gain_reduction_db()},
+              {"mean_gain_reduction_db", mix_comp->mean_gain_reduction_db()}}});
+    return result;
+}
+
+}  // namespace secondear::render

@@ -1,0 +1,52 @@
+#pragma once
+// Renders the mix part of a plan: every track through its chain, fader, pan and sends; group
+// buses; effect returns; the mix bus. Streams in blocks (memory does not grow with the song), runs
+// the tracks of each block in parallel, and gives bit-identical output for any thread count.
+//
+// Stems sum to the mix exactly: a bus compressor's gain is computed from the bus sum and applied
+// to each member, and each effect return is shared among the tracks that feed it in proportion
+// to their send energy (smoothed over about 300 ms), so the shares sum to the whole return.
+// The mix is the sum of the stems, in track order.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/analysis.hpp"
+#include "core/block_source.hpp"
+#include "plan/plan.hpp"
+
+namespace secondear::render {
+
+/// Receives the rendered blocks: one stereo stem per track (in plan order) and the mix.
+class MixOutput {
+  public:
+    virtual ~MixOutput() = default;
+    virtual void write_stem(std::size_t track, AudioView block) = 0;
+    virtual void write_mix(AudioView block) = 0;
+};
+
+struct MixRenderResult {
+    analysis::Analysis mix;  // the mix, analysed as it was written
+    std::vector<std::pair<std::string, analysis::Evidence>> processor_stats;
+    /// Loudness of each printed stem (LUFS), in plan order: balance verification.
+    std::vector<double> stem_lufs;
+};
+
+struct MixRenderOptions {
+    int threads = 0;  // 0 = one per core
+    std::function<void(double)> progress;
+};
+
+/// sources[i] feeds plan.tracks[i] at plan.sample_rate_hz; a source that ends early is padded
+/// with silence up to plan.frames.
+MixRenderResult render_mix(const plan::Plan& plan,
+                           std::vector<std::unique_ptr<BlockSource>>& sources, MixOutput& output,
+                           const MixRenderOptions& options = {});
+
+/// Value of an automation lane at time t (linear between points; held before and after).
+double lane_value(const plan::AutomationLane& lane, double time_s);
+
+}  // namespace secondear::render
