@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <set>
@@ -143,6 +144,11 @@ std::string dbtp(const std::optional<double>& v) {
     return v ? fmt::format("{:+.1f}\u00a0dBTP", *v) : std::string("silent");
 }
 
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
 // ---- data for the plots -----------------------------------------------------------------------
 
 std::vector<svg::Point> timeline(const json& values) {
@@ -223,15 +229,15 @@ svg.plot{width:100%;height:auto;display:block;font-size:11px}
 svg .frame{fill:none;stroke:#888}svg .grid{stroke:#e3e3e3}svg .tick{fill:#444}svg .axislabel{fill:#222;font-size:12px}
 svg .legend{fill:#222;font-size:12px}svg .series{fill:none;stroke-width:1.6}
 svg .c0{stroke:#595959}svg .c1{stroke:#0b4f8a}svg .c2{stroke:#9a4a00}svg .c3{stroke:#2b6e3a}
-svg .band0{fill:#efefe8}svg .band1{fill:#e2e6ee}svg .bandlabel{fill:#333;font-size:10px}
-svg .guide{stroke:#7a1f1f;stroke-width:1.2}svg .guidelabel{fill:#7a1f1f;font-size:11px}
+svg .band0{fill:#efefe8}svg .band1{fill:#e2e6ee}svg .bandlabel{fill:#333;font-size:10px}figcaption strong{color:var(--ink)}
+svg .guide{stroke:#7a1f1f;stroke-width:1.2}svg .guidelabel{fill:#7a1f1f;font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px}
 svg .bar.before{fill:#fff;stroke:#444;stroke-width:1.2}svg .bar.after{fill:#0b4f8a}
 svg .zero{stroke:#444}svg .rowlabel{fill:#222;font-size:12px}svg .value{fill:#222;font-size:12px}
 svg .lane{fill:#fafafa;stroke:#ddd}svg .wave{fill:#6d89a8;stroke:#3d5a7a;stroke-width:.5}
 svg .nodata{fill:#555;font-size:16px;font-style:italic}
 table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.93rem}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-thead th{border-bottom:2px solid var(--ink)}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+thead th{border-bottom:2px solid var(--ink)}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.meterc{white-space:nowrap;font-variant-numeric:tabular-nums}
 .meter{display:inline-block;position:relative;width:90px;height:10px;border:1px solid #666;vertical-align:middle;margin-right:6px;background:#fff}
 .meter .fill{position:absolute;left:0;top:0;bottom:0;background:#0b4f8a}
 .meter .mark{position:absolute;top:-2px;bottom:-2px;width:3px;margin-left:-1px;background:#1b1b1b}
@@ -242,7 +248,7 @@ dl.params dt{color:var(--muted)}
 .decision{border-left:3px solid var(--line);padding:2px 0 2px 10px;margin:.6em 0}
 .decision.left_alone{border-left-style:dashed}
 .tag{display:inline-block;border:1px solid #888;border-radius:3px;padding:0 5px;font-size:.8rem;margin-left:6px}
-.player{margin:.4em 0}.player audio{width:100%;max-width:560px;display:block}
+.stems{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:0 18px}.player{margin:.4em 0}.player audio{width:100%;max-width:560px;display:block}
 .ab button{display:none;font:inherit;padding:6px 12px;margin:4px 8px 4px 0;border:1px solid #333;background:#fff;cursor:pointer}
 .ab.ready button{display:inline-block}.ab button[aria-pressed="true"]{background:#1b1b1b;color:#fff}
 footer{margin-top:3em;padding:12px 20px 30px;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
@@ -298,8 +304,11 @@ std::string audio_player(const std::string& label, const std::string& path) {
         escape(label), *href, escape(path));
 }
 
-std::string figure(const std::string& svg_html, const std::string& caption) {
-    return fmt::format("<figure>{}<figcaption>{}</figcaption></figure>", svg_html, caption);
+// A plot with its title above it (as the caption, so it names the figure) and what to read in it.
+std::string figure(const std::string& title, const std::string& svg_html,
+                   const std::string& caption) {
+    return fmt::format("<figure><figcaption><strong>{}.</strong> {}</figcaption>{}</figure>",
+                       escape(title), caption, svg_html);
 }
 
 std::string section_open(const std::string& id, const std::string& title) {
@@ -374,7 +383,7 @@ std::string spectrum_figure(const json& report, const json& m, const std::string
     YRange r;
     for (const auto& s : p.series) r.add(s.points);
     p.y = y_axis("Level (dB)", r, 6.0, 72.0);
-    return figure(svg::line_plot(p),
+    return figure(p.title, svg::line_plot(p),
                   "Where the energy sits across the frequency range. A curve that rises or falls "
                   "compared with the other shows what the processing changed in tone.");
 }
@@ -402,7 +411,7 @@ std::string loudness_figure(const json& m, const json& sections, const std::stri
         "Short-term loudness (BS.1770, 3 s window) every 100 ms of the input (dashed) and the "
         "output (solid), with the target integrated loudness as a dash-dot line" +
         std::string(p.bands.empty() ? "." : " and the song sections shaded.");
-    return figure(svg::line_plot(p),
+    return figure(p.title, svg::line_plot(p),
                   "How loud each moment is. The output should sit around the target line; gaps are "
                   "silence.");
 }
@@ -426,7 +435,8 @@ std::string peak_figure(const json& m, const std::string& id) {
     p.desc =
         "Highest true peak (4x oversampled) in each 100 ms of the output, with the ceiling as "
         "a dash-dot line.";
-    return figure(svg::line_plot(p), "The output's peaks must stay at or under the ceiling.");
+    return figure(p.title, svg::line_plot(p),
+                  "The output's peaks must stay at or under the ceiling.");
 }
 
 std::string limiter_figure(const json& m, const std::string& id) {
@@ -449,7 +459,7 @@ std::string limiter_figure(const json& m, const std::string& id) {
         caption += fmt::format(" Most: {} dB", number(*mx, 1));
     if (auto mean = num(field(m, "limiter"), "mean_gain_reduction_db"))
         caption += fmt::format(", on average {} dB.", number(*mean, 2));
-    return figure(svg::line_plot(p), escape(caption));
+    return figure(p.title, svg::line_plot(p), escape(caption));
 }
 
 std::string waveform_figure(const json& analysis, const std::string& label, const std::string& id) {
@@ -468,7 +478,7 @@ std::string waveform_figure(const json& analysis, const std::string& label, cons
              (std::string(key) == "envelope_db_per_100ms" ? "its peak envelope"
                                                           : "its short-term loudness") +
              ", every 100 ms.";
-    return figure(svg::waveform(w), escape("Overview of the " + label + "."));
+    return figure(w.title, svg::waveform(w), escape("Overview of the " + label + "."));
 }
 
 std::string stereo_figure(const json& m, const std::string& id) {
@@ -484,7 +494,7 @@ std::string stereo_figure(const json& m, const std::string& id) {
         b.rows.push_back({"correlation", *cb, *ca, ""});
     if (auto sb = num(before, "side_mid_ratio_db"), sa = num(after, "side_mid_ratio_db"); sb && sa)
         b.rows.push_back({"side relative to mid", *sb, *sa, "dB"});
-    return figure(svg::paired_bars(b),
+    return figure(b.title, svg::paired_bars(b),
                   "Width: a correlation near +1 is close to mono; a higher side level is wider.");
 }
 
@@ -596,12 +606,19 @@ std::string master_summary(const json& m) {
 }
 
 std::string suggestions_html(const std::vector<std::string>& items) {
+    // Eight: a summary stays a summary; the rest is in the decisions and problems below.
+    constexpr std::size_t shown = 8;
     std::string out = "<h3>You might ask next</h3>";
     if (items.empty())
         return out +
                "<p>Nothing stands out. Describe what you hear in words, for example "
                "<q>a bit more punch</q> or <q>vocals up in the chorus</q>.</p>";
-    return out + list_items(items);
+    out += list_items({items.begin(),
+                       items.begin() + static_cast<std::ptrdiff_t>(std::min(items.size(), shown))});
+    if (items.size() > shown)
+        out += fmt::format("<p>\u2026and {} more: see the problems found below.</p>",
+                           items.size() - shown);
+    return out;
 }
 
 std::string problems_table(const std::vector<std::vector<std::string>>& rows) {
@@ -749,8 +766,8 @@ std::string console_table(const json& r) {
         if (auto c = num(t, "role_confidence"))
             role += fmt::format(" ({}%)", number(*c * 100.0, 0));
         out += fmt::format(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
-            "<td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td class=\"meterc\">{}</td>"
+            "<td class=\"meterc\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
             escape(str(t, "name")), role, escape(str(t, "group")),
             fader_meter(num(t, "fader_db").value_or(0.0)), pan_meter(num(t, "pan").value_or(0.0)),
             chain_types(arr(t, "chain")), sends.empty() ? "\u2014" : sends, level);
@@ -758,7 +775,7 @@ std::string console_table(const json& r) {
     for (const auto& b : arr(r, "buses"))
         out += fmt::format(
             "<tr><th scope=\"row\">{} <span class=\"tag\">{} bus</span></th><td></td><td></td>"
-            "<td class=\"num\">{}</td><td></td><td>{}</td><td></td><td></td></tr>",
+            "<td class=\"meterc\">{}</td><td></td><td>{}</td><td></td><td></td></tr>",
             escape(str(b, "name")), escape(str(b, "kind")),
             fader_meter(num(b, "fader_db").value_or(0.0)), chain_types(arr(b, "chain")));
     return out + "</tbody></table>";
@@ -788,7 +805,7 @@ std::string lanes_figure(const json& r, const json& sections, double duration_s)
         "The song's {} sections as a strip, and {} automation lanes below it, "
         "each scaled to its own range.",
         map.sections.size(), map.lanes.size());
-    return figure(svg::lane_map(map),
+    return figure(map.title, svg::lane_map(map),
                   "Where the song's parts are, and which settings move across them.");
 }
 
@@ -848,7 +865,8 @@ std::string owner_decisions(const json& owner, bool is_bus) {
 std::string mix_summary(const json& r) {
     const json& tracks = arr(r, "tracks");
     std::size_t procs = 0, sends = 0, lanes = 0, fixed = 0, left = 0;
-    std::vector<std::string> left_items;
+    // Tracks left alone for the same reason are listed together: "reason: a, b, c".
+    std::vector<std::pair<std::string, std::string>> left_alone;
     for (const auto& t : tracks) {
         procs += arr(t, "chain").size();
         sends += arr(t, "sends").size();
@@ -858,9 +876,15 @@ std::string mix_summary(const json& r) {
             if (str(p, "decision") == "left_alone") ++left;
         }
         for (const auto& d : arr(t, "decisions"))
-            if (str(d, "action") == "left_alone")
-                left_items.push_back(fmt::format("<strong>{}</strong>: {}", escape(str(t, "name")),
-                                                 escape(str(field(d, "rationale"), "text"))));
+            if (str(d, "action") == "left_alone") {
+                const std::string text = str(field(d, "rationale"), "text");
+                auto it = std::find_if(left_alone.begin(), left_alone.end(),
+                                       [&](const auto& e) { return e.first == text; });
+                if (it == left_alone.end())
+                    left_alone.emplace_back(text, escape(str(t, "name")));
+                else
+                    it->second += ", " + escape(str(t, "name"));
+            }
     }
     for (const auto& b : arr(r, "buses")) {
         procs += arr(b, "chain").size();
@@ -883,6 +907,10 @@ std::string mix_summary(const json& r) {
         num(r, "tempo_bpm") ? fmt::format("; tempo {}\u00a0BPM", number(*num(r, "tempo_bpm"), 1))
                             : std::string(),
         fixed, left);
+    std::vector<std::string> left_items;
+    for (const auto& [text, names] : left_alone)
+        left_items.push_back(
+            fmt::format("{} <span class=\"who\">({})</span>", escape(text), names));
     if (!left_items.empty()) out += "<h3>Left alone in the tracks</h3>" + list_items(left_items);
     if (field(r, "master").is_object())
         out += "<h3>The master</h3>" + master_summary(field(r, "master"));
@@ -890,13 +918,22 @@ std::string mix_summary(const json& r) {
 }
 
 std::vector<std::string> mix_suggestions(const json& r) {
+    // Problems left alone, one suggestion per problem code naming every track that has it.
+    struct Left {
+        std::string code, text, names;
+    };
+    std::vector<Left> left;
     std::vector<std::string> out;
     for (const auto& t : arr(r, "tracks")) {
-        for (const auto& p : arr(t, "problems"))
-            if (str(p, "decision") == "left_alone")
-                out.push_back(
-                    ask("fix the " + key_unit(str(p, "code")).name + " on " + str(t, "name"),
-                        str(p, "text")));
+        for (const auto& p : arr(t, "problems")) {
+            if (str(p, "decision") != "left_alone") continue;
+            auto it = std::find_if(left.begin(), left.end(),
+                                   [&](const Left& l) { return l.code == str(p, "code"); });
+            if (it == left.end())
+                left.push_back({str(p, "code"), str(p, "text"), str(t, "name")});
+            else
+                it->names += ", " + str(t, "name");
+        }
         // 0.6: below this the role guess is closer to a coin toss than to a reading.
         if (auto c = num(t, "role_confidence"); c && *c < 0.6)
             out.push_back(ask(str(t, "name") + " is a ...",
@@ -904,6 +941,9 @@ std::vector<std::string> mix_suggestions(const json& r) {
                                           "gets it the right treatment.",
                                           str(t, "role"), number(*c * 100.0, 0))));
     }
+    for (const auto& l : left)
+        out.push_back(ask("fix the " + lower(key_unit(l.code).name) + " on " + l.names,
+                          l.text + " It was left alone on purpose."));
     for (auto& s : master_suggestions(field(r, "master"))) out.push_back(std::move(s));
     return out;
 }
@@ -926,9 +966,12 @@ std::string mix_page(const json& r) {
     out += section_open("listen", "Listen") + audio_player("Mix", str(files, "mix")) +
            audio_player("Master", str(files, "master"));
     if (!arr(files, "stems").empty()) {
-        out += "<h3>Processed stems</h3>";
+        out += "<h3>Processed stems</h3><div class=\"stems\">";
         for (const auto& s : arr(files, "stems"))
-            if (s.is_string()) out += audio_player(s.get<std::string>(), s.get<std::string>());
+            if (s.is_string())
+                out += audio_player(std::filesystem::path(s.get<std::string>()).stem().string(),
+                                    s.get<std::string>());
+        out += "</div>";
     }
     out += "</section>";
     out += section_open("console", "Console") + console_table(r) + sections_table(sections) +
@@ -937,6 +980,7 @@ std::string mix_page(const json& r) {
     if (!(duration > 0.0)) duration = duration_of(field(m, "before"));
     for (const auto& s : sections) duration = std::max(duration, num(s, "end_s").value_or(0.0));
     out += section_open("pictures", "Pictures") + lanes_figure(r, sections, duration) +
+           "<h3>The master: the mix going in, the master coming out</h3>" +
            master_figures(r, m, sections, "x-") + "</section>";
     out += section_open("decisions", "Decisions and reasons, by track");
     for (const auto& t : arr(r, "tracks")) out += owner_decisions(t, false);
@@ -1065,8 +1109,10 @@ std::string revision_page(const json& r) {
         if (auto b = num(v, "before"), a = num(v, "after"); b && a)
             measured.rows.push_back({str(v, "quality"), *b, *a, key_unit(str(v, "measure")).unit});
     out += section_open("pictures", "Pictures") +
-           figure(svg::paired_bars(changed), "Settings before and after the revision.") +
-           figure(svg::paired_bars(measured), "Measurements before and after the revision.") +
+           figure(changed.title, svg::paired_bars(changed),
+                  "Settings before and after the revision.") +
+           figure(measured.title, svg::paired_bars(measured),
+                  "Measurements before and after the revision.") +
            "</section>";
 
     out += section_open("decisions", "Changes and checks");

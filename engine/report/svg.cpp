@@ -307,7 +307,7 @@ std::string lane_map(const LaneMap& map) {
     constexpr double label_w = 170.0, strip_h = 34.0, lane_h = 46.0, top = 6.0;
     const double w = map.width;
     const double pw = w - label_w - k_right;
-    const double h = top + strip_h + lane_h * static_cast<double>(map.lanes.size()) + 30.0;
+    const double h = top + strip_h + lane_h * static_cast<double>(map.lanes.size()) + 40.0;
     std::string out = open_svg(map.id, w, h, map.title, map.desc);
     if ((map.sections.empty() && map.lanes.empty()) || !(map.duration_s > 0.0))
         return out + no_data(w, h) + "</svg>";
@@ -350,7 +350,7 @@ std::string lane_map(const LaneMap& map) {
         for (const auto& run : runs(decimate(pts, k_max_points), map_x, map_y))
             out += fmt::format("<polyline class=\"series c1\" points=\"{}\"/>", run);
     }
-    const double axis_y = h - 22.0;
+    const double axis_y = h - 34.0;
     for (double t : linear_ticks(0.0, map.duration_s, 10))
         out +=
             fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
