@@ -554,9 +554,8 @@ std::vector<std::string> master_suggestions(const json& m) {
         out.push_back(
             ask("more dynamic", fmt::format("the loudness range is only {} LU.", number(*lra, 1))));
     for (const auto& d : arr(m, "left_alone"))
-        out.push_back(ask("fix the " + str(d, "subject"), "it was left alone on purpose (" +
-                                                              str(field(d, "rationale"), "code") +
-                                                              "); ask if you hear it."));
+        out.push_back(ask("change the " + str(d, "subject") + " anyway",
+                          "left alone on purpose: " + str(field(d, "rationale"), "text")));
     return out;
 }
 
