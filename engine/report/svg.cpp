@@ -89,6 +89,16 @@ std::vector<std::string> runs(const std::vector<Point>& pts, auto&& map_x, auto&
     return out;
 }
 
+// Long labels keep their end (the most specific part of a path such as "...bands[0].gain_db").
+std::string clip_label(const std::string& label, std::size_t max_chars) {
+    if (label.size() <= max_chars) return label;
+    std::size_t start = label.size() - (max_chars - 1);
+    // Never start inside a UTF-8 sequence (continuation bytes are 10xxxxxx).
+    while (start < label.size() && (static_cast<unsigned char>(label[start]) & 0xC0) == 0x80)
+        ++start;
+    return "\u2026" + label.substr(start);
+}
+
 std::string legend_item(double x, double y, const std::string& label, Stroke stroke,
                         const std::string& css) {
     return fmt::format(
@@ -264,7 +274,7 @@ std::string line_plot(const LinePlot& plot) {
 }
 
 std::string paired_bars(const PairedBars& chart) {
-    constexpr double row_h = 38.0, label_w = 200.0, value_w = 170.0, top = 28.0;
+    constexpr double row_h = 38.0, label_w = 250.0, value_w = 170.0, top = 28.0;
     const double w = chart.width;
     const double h = top + row_h * static_cast<double>(chart.rows.size()) + 8.0;
     std::string out = open_svg(chart.id, w, std::max(h, 80.0), chart.title, chart.desc);
@@ -292,7 +302,7 @@ std::string paired_bars(const PairedBars& chart) {
         };
         out +=
             fmt::format("<text class=\"rowlabel\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                        coord(label_w - 8.0), coord(y + 18.0), escape(r.label));
+                        coord(label_w - 8.0), coord(y + 18.0), escape(clip_label(r.label, 36)));
         out += bar(r.before, y + 4.0, "before") + bar(r.after, y + 18.0, "after");
         out += fmt::format(
             "<line class=\"zero\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>"
