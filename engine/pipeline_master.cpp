@@ -116,7 +116,11 @@ MasterOutcome master(const MasterJob& job) {
         intent.target.loudness_lufs = intent::load_target("podcast").mono_loudness_lufs;
     const auto genre_choice = choose_genre(job.genre, out.before);
     const intent::GenreProfile profile = intent::load_genre(genre_choice.name);
-    intent.tonal_target = tonal_target(profile);
+    // A guessed genre whose curve is far from the mix is no target to EQ toward: then the tone
+    // is left as mixed, and the report says why.
+    constexpr double k_confident_genre_distance = 4.0;
+    const bool confident = !job.genre.empty() || genre_choice.distance <= k_confident_genre_distance;
+    if (confident) intent.tonal_target = tonal_target(profile);
     intent.tonal_target_name = fmt::format("the {} target curve", profile.name);
     if (job.reference) {
         plan::ReferenceMatch ref;
@@ -133,6 +137,15 @@ MasterOutcome master(const MasterJob& job) {
     intent.dither = encode_options.sample_format == io::SampleFormat::pcm16;
     out.plan = plan::make_master_plan(out.before, in_path.string(), intent);
     out.plan.genre = profile.name;
+    if (!confident && !job.reference)
+        out.plan.decisions.push_back(
+            {"master", "left_alone",
+             {"EQ_NO_CONFIDENT_TARGET",
+              fmt::format("Tone left as mixed: no genre was given and even the nearest profile "
+                          "({}) is far from this mix, so there is no trustworthy target curve to "
+                          "correct toward (give --genre or --ref to get tonal correction).",
+                          profile.name),
+              {{"genre_distance", genre_choice.distance}}}});
     if (job.genre.empty())
         out.plan.decisions.push_back(
             {"master",

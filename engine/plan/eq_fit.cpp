@@ -12,11 +12,12 @@ std::vector<dsp::EqBandParams> basis(const EqFitOptions& o) {
         return dsp::EqBandParams{.type = type, .freq_hz = hz, .gain_db = 0.0, .q = q};
     };
     if (o.fine) {
-        // Shelves at the ends, peaks every 2/3 octave between (Q 2.1 = 2/3-octave bandwidth).
+        // Shelves at the ends, a peak on every 1/3-octave centre between (Q 4.3 = 1/3-octave
+        // bandwidth): fine enough to follow a reference band by band.
         bands.push_back(band(dsp::EqBandType::low_shelf, 50.0, 0.7));
-        for (double hz = 80.0; hz < 11000.0; hz *= std::pow(2.0, 2.0 / 3.0))
-            bands.push_back(band(dsp::EqBandType::peak, hz, 2.1));
-        bands.push_back(band(dsp::EqBandType::high_shelf, 12000.0, 0.7));
+        for (double hz = 63.0; hz < 11000.0; hz *= std::pow(2.0, 1.0 / 3.0))
+            bands.push_back(band(dsp::EqBandType::peak, hz, 4.3));
+        bands.push_back(band(dsp::EqBandType::high_shelf, 12500.0, 0.7));
     } else {
         // Shelves plus octave-wide peaks (Q 1.41): broad, musical corrections.
         bands.push_back(band(dsp::EqBandType::low_shelf, 80.0, 0.7));

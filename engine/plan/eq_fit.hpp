@@ -15,7 +15,7 @@ namespace secondear::plan {
 struct EqFitOptions {
     double max_gain_db = 3.0;   // no band moves more than this
     double min_gain_db = 0.25;  // bands that end up smaller are dropped (inaudible)
-    bool fine = false;          // 2/3-octave bands (reference matching) instead of ~1 octave
+    bool fine = false;          // 1/3-octave bands (reference matching) instead of ~1 octave
     double sample_rate_hz = 48000.0;
 };
 

@@ -23,7 +23,7 @@ double band_at(const std::vector<analysis::SpectrumBand>& s, double hz) {
 /// with triangular weights so that single-band wiggles (a note, a codec) are not chased.
 std::vector<std::pair<double, double>> tonal_deviation(
     const std::vector<analysis::SpectrumBand>& input,
-    const std::vector<analysis::SpectrumBand>& target) {
+    const std::vector<analysis::SpectrumBand>& target, bool fine) {
     const auto in = relative_spectrum(input);
     const auto tg = relative_spectrum(target);
     std::vector<std::pair<double, double>> raw;
@@ -33,7 +33,9 @@ std::vector<std::pair<double, double>> tonal_deviation(
         if (std::isfinite(b.db) && std::isfinite(t)) raw.emplace_back(b.hz, t - b.db);
     }
     std::vector<std::pair<double, double>> smooth;
-    constexpr double weights[] = {1, 2, 3, 2, 1};
+    // Matching a reference follows it band by band; a genre's broad average is only approached.
+    const double weights[] = {fine ? 0.0 : 1.0, fine ? 0.0 : 2.0, 3, fine ? 0.0 : 2.0,
+                              fine ? 0.0 : 1.0};
     for (std::size_t i = 0; i < raw.size(); ++i) {
         double sum = 0, wsum = 0;
         for (int k = -2; k <= 2; ++k) {
@@ -157,7 +159,7 @@ Plan make_master_plan(const analysis::Analysis& in, const std::string& input_pat
     const auto& target_curve =
         match_tone ? ref->reference.spectrum_third_octave : intent.tonal_target;
     if (!target_curve.empty()) {
-        auto deviation = tonal_deviation(in.spectrum_third_octave, target_curve);
+        auto deviation = tonal_deviation(in.spectrum_third_octave, target_curve, match_tone);
         double worst = 0.0;
         double worst_hz = 0.0;
         for (auto& [hz, d] : deviation) {
@@ -174,11 +176,15 @@ Plan make_master_plan(const analysis::Analysis& in, const std::string& input_pat
                 d = std::copysign(excess, d);
             }
         }
-        EqFitOptions fit{.max_gain_db = match_tone ? 8.0 : 3.0,
+        EqFitOptions fit{.max_gain_db = match_tone ? 12.0 : 3.0,
                          .min_gain_db = 0.25,
                          .fine = match_tone,
                          .sample_rate_hz = sr};
-        const dsp::EqParams eq = fit_eq_curve(deviation, fit);
+        dsp::EqParams eq = fit_eq_curve(deviation, fit);
+        // A correction whose largest band moves less than 1 dB is not worth the phase shift.
+        double largest = 0.0;
+        for (const auto& b : eq.bands) largest = std::max(largest, std::fabs(b.gain_db));
+        if (!match_tone && largest < 1.0) eq.bands.clear();
         const std::string against =
             match_tone ? "the reference " + ref->path : intent.tonal_target_name;
         if (!eq.bands.empty()) {

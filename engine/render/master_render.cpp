@@ -18,6 +18,8 @@ namespace {
 constexpr double k_loudness_tolerance_lu = 0.05;  // stop searching closer than this
 constexpr int k_max_search_passes = 6;
 constexpr double k_bound_tolerance_db = 0.1;
+// A clipper cutting deeper than this is heard as distortion, not as transient shaping.
+constexpr double k_max_clip_db = 3.0;
 
 /// One pass of the back half (drive -> clipper -> limiter [-> dither]) over the spill file.
 struct BackHalf {
@@ -28,6 +30,7 @@ struct BackHalf {
 
 struct PassResult {
     double integrated_lufs = 0.0;
+    double clip_max_db = 0.0;  // deepest cut of the clipper (0 without one)
     double loud_passage_gr_db = 0.0;
     double max_gr_db = 0.0;
     double mean_gr_db = 0.0;
@@ -86,6 +89,9 @@ PassResult run_back_half(BlockSource& spill, const plan::Master& master, double 
     r.gr_trace = limiter.gain_reduction_db_per_100ms();
     r.loud_passage_gr_db = percentile(r.gr_trace, 0.95);
     r.stats = pre_limiter.stats();
+    for (const auto& [id, ev] : r.stats)
+        for (const auto& [k, v] : ev)
+            if (k == "max_gain_reduction_db") r.clip_max_db = std::max(r.clip_max_db, v);
     r.stats.push_back({"master.limiter",
                        {{"max_gain_reduction_db", r.max_gr_db},
                         {"mean_gain_reduction_db", r.mean_gr_db},
@@ -156,11 +162,13 @@ MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOu
         // The limiting bound: back off until the loud passages are limited by at most the bound.
         if (!master.force) {
             PassResult p = measure(drive);
-            for (int i = 0; i < k_max_search_passes &&
-                            p.loud_passage_gr_db > master.max_limiting_db + k_bound_tolerance_db;
-                 ++i) {
+            const auto excess = [&](const PassResult& r) {
+                return std::max(r.loud_passage_gr_db - master.max_limiting_db,
+                                r.clip_max_db - k_max_clip_db);
+            };
+            for (int i = 0; i < k_max_search_passes && excess(p) > k_bound_tolerance_db; ++i) {
                 result.stopped_at_limiting_bound = true;
-                drive -= p.loud_passage_gr_db - master.max_limiting_db;
+                drive -= excess(p);
                 p = measure(drive);
             }
         }

@@ -36,7 +36,8 @@ nlohmann::json master_report_json(const MasterReportInput& in) {
         j["measured"] = evidence_json(stats_for(in.render, m.clipper->id));
         processors.push_back(j);
     }
-    json limiter = {{"id", "master.limiter"}, {"type", "limiter"}, {"params", limiter_json(m.limiter)}};
+    json limiter = {
+        {"id", "master.limiter"}, {"type", "limiter"}, {"params", limiter_json(m.limiter)}};
     limiter["rationale"] = rationale_json(plan::Rationale{
         "TRUE_PEAK_LIMIT_TO_TARGET",
         fmt::format(
@@ -52,16 +53,19 @@ nlohmann::json master_report_json(const MasterReportInput& in) {
     processors.push_back(limiter);
     if (m.dither) {
         json d = {{"id", "master.dither"}, {"type", "dither"}, {"params", dither_json(*m.dither)}};
-        d["rationale"] = rationale_json(plan::Rationale{"TPDF_DITHER_16_BIT",
-                                         "16-bit output: TPDF dither turns truncation distortion "
-                                         "into a steady, benign noise floor.",
-                                         {}});
+        d["rationale"] =
+            rationale_json(plan::Rationale{"TPDF_DITHER_16_BIT",
+                                           "16-bit output: TPDF dither turns truncation distortion "
+                                           "into a steady, benign noise floor.",
+                                           {}});
         processors.push_back(d);
     }
     json left_alone = json::array();
     json notes = json::array();
     for (const auto& d : in.plan.decisions) {
-        json j = {{"subject", d.subject}, {"action", d.action}, {"rationale", rationale_json(d.rationale)}};
+        json j = {{"subject", d.subject},
+                  {"action", d.action},
+                  {"rationale", rationale_json(d.rationale)}};
         (d.action == "left_alone" ? left_alone : notes).push_back(j);
     }
     const auto& after = in.render.after;

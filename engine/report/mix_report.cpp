@@ -99,8 +99,9 @@ json mix_report_json(const MixReportInput& in) {
     json global = json::array();
     for (const auto& d : plan.decisions)
         if (d.subject == "mix" || d.subject == "master")
-            global.push_back(
-                {{"subject", d.subject}, {"action", d.action}, {"rationale", rationale_json(d.rationale)}});
+            global.push_back({{"subject", d.subject},
+                              {"action", d.action},
+                              {"rationale", rationale_json(d.rationale)}});
     json stems = json::array();
     for (const auto& p : in.stem_paths) stems.push_back(relative_to(p, in.project_dir));
     const MasterReportInput master_in{plan, in.mix.mix, in.master,

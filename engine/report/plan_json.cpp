@@ -180,14 +180,32 @@ plan::Plan plan_from_json(const nlohmann::json& json) {
     }
 }
 
-nlohmann::json rationale_json(const plan::Rationale& r) { return r; }
-nlohmann::json entry_json(const plan::ProcessorEntry& e) { return e; }
-nlohmann::json target_json(const plan::Target& t) { return t; }
-nlohmann::json sends_json(const std::vector<plan::Send>& s) { return s; }
-nlohmann::json automation_json(const std::vector<plan::AutomationLane>& lanes) { return lanes; }
-nlohmann::json sections_json(const std::vector<plan::Section>& sections) { return sections; }
-nlohmann::json bus_json(const plan::Bus& b) { return b; }
-nlohmann::json limiter_json(const dsp::LimiterParams& p) { return p; }
-nlohmann::json dither_json(const dsp::DitherParams& p) { return p; }
+nlohmann::json rationale_json(const plan::Rationale& r) {
+    return r;
+}
+nlohmann::json entry_json(const plan::ProcessorEntry& e) {
+    return e;
+}
+nlohmann::json target_json(const plan::Target& t) {
+    return t;
+}
+nlohmann::json sends_json(const std::vector<plan::Send>& s) {
+    return s;
+}
+nlohmann::json automation_json(const std::vector<plan::AutomationLane>& lanes) {
+    return lanes;
+}
+nlohmann::json sections_json(const std::vector<plan::Section>& sections) {
+    return sections;
+}
+nlohmann::json bus_json(const plan::Bus& b) {
+    return b;
+}
+nlohmann::json limiter_json(const dsp::LimiterParams& p) {
+    return p;
+}
+nlohmann::json dither_json(const dsp::DitherParams& p) {
+    return p;
+}
 
 }  // namespace secondear::report
