@@ -11,6 +11,7 @@
 #include "pipeline.hpp"
 #include "plan/master_planner.hpp"
 #include "render/master_render.hpp"
+#include "report/html_report.hpp"
 #include "report/master_report.hpp"
 
 namespace secondear::pipeline {
@@ -119,7 +120,8 @@ MasterOutcome master(const MasterJob& job) {
     // A guessed genre whose curve is far from the mix is no target to EQ toward: then the tone
     // is left as mixed, and the report says why.
     constexpr double k_confident_genre_distance = 4.0;
-    const bool confident = !job.genre.empty() || genre_choice.distance <= k_confident_genre_distance;
+    const bool confident =
+        !job.genre.empty() || genre_choice.distance <= k_confident_genre_distance;
     if (confident) intent.tonal_target = tonal_target(profile);
     intent.tonal_target_name = fmt::format("the {} target curve", profile.name);
     if (job.reference) {
@@ -139,7 +141,8 @@ MasterOutcome master(const MasterJob& job) {
     out.plan.genre = profile.name;
     if (!confident && !job.reference)
         out.plan.decisions.push_back(
-            {"master", "left_alone",
+            {"master",
+             "left_alone",
              {"EQ_NO_CONFIDENT_TARGET",
               fmt::format("Tone left as mixed: no genre was given and even the nearest profile "
                           "({}) is far from this mix, so there is no trustworthy target curve to "
@@ -167,7 +170,12 @@ MasterOutcome master(const MasterJob& job) {
                                                  job.output.string()};
     out.report = report::master_report_json(report_input);
     out.summary = report::master_report_text(report_input);
-    if (job.report_path) io::write_text_file(*job.report_path, out.report.dump(2) + "\n");
+    if (job.report_path) {
+        io::write_text_file(*job.report_path, out.report.dump(2) + "\n");
+        auto html = *job.report_path;
+        html.replace_extension(".html");
+        io::write_text_file(html, report::html_report(out.report));
+    }
     return out;
 }
 

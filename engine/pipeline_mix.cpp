@@ -21,6 +21,7 @@
 #include "plan/mix_planner.hpp"
 #include "render/mix_render.hpp"
 #include "render/parallel.hpp"
+#include "report/html_report.hpp"
 #include "report/mix_report.hpp"
 #include "report/plan_json.hpp"
 
@@ -81,15 +82,16 @@ class ProjectFiles final : public render::MixOutput {
 };
 
 class NullOutput final : public render::MixOutput {
-public:
+  public:
     void write_stem(std::size_t, AudioView) override {}
     void write_mix(AudioView) override {}
 };
 
-std::vector<std::unique_ptr<BlockSource>> open_sources(const plan::Plan& plan,
-                                                       std::vector<std::unique_ptr<AudioBuffer>>& keep) {
+std::vector<std::unique_ptr<BlockSource>> open_sources(
+    const plan::Plan& plan, std::vector<std::unique_ptr<AudioBuffer>>& keep) {
     std::vector<std::unique_ptr<BlockSource>> sources;
-    for (const auto& t : plan.tracks) sources.push_back(open_at_rate(t.source_path, plan.sample_rate_hz, keep));
+    for (const auto& t : plan.tracks)
+        sources.push_back(open_at_rate(t.source_path, plan.sample_rate_hz, keep));
     return sources;
 }
 
@@ -114,8 +116,10 @@ void verify_balance(plan::Plan& plan, int threads) {
             const double error = r.stem_lufs[i] - target;
             if (std::fabs(error) < 0.25) break;  // closer than anyone can hear in a balance
             t.fader_db = std::round((t.fader_db - error) * 100.0) / 100.0;
-            d.rationale.text += fmt::format(" After its processing it measured {:.1f} LUFS, so the "
-                                            "fader moved {:+.1f} dB more.", r.stem_lufs[i], -error);
+            d.rationale.text += fmt::format(
+                " After its processing it measured {:.1f} LUFS, so the "
+                "fader moved {:+.1f} dB more.",
+                r.stem_lufs[i], -error);
             d.rationale.evidence.emplace_back("stem_lufs_before_correction", r.stem_lufs[i]);
             break;
         }
@@ -356,6 +360,7 @@ void write_project_files(MixOutcome& out, const fs::path& dir) {
                                            out.stem_paths, out.mix_path, out.master_path, dir});
     io::write_text_file(dir / "plan.json", report::plan_to_json(out.plan).dump(2) + "\n");
     io::write_text_file(dir / "report.json", out.report.dump(2) + "\n");
+    io::write_text_file(dir / "report.html", report::html_report(out.report));
 }
 
 }  // namespace secondear::pipeline

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "progress.hpp"
 
 #include <unistd.h>
 
@@ -47,18 +48,6 @@ struct MasterOptions {
     std::string report;
 };
 MasterOptions master_options;
-
-/// A progress bar on stderr, only when stderr is a terminal (never in logs or pipes).
-std::function<void(double)> progress_bar(const std::string& label) {
-    if (!::isatty(STDERR_FILENO)) return {};
-    return [label](double fraction) {
-        const int width = 30;
-        const int filled = static_cast<int>(fraction * width);
-        std::cerr << fmt::format("\r{} [{}{}] {:3.0f}%", label, std::string(filled, '#'),
-                                 std::string(width - filled, ' '), fraction * 100.0)
-                  << (fraction >= 1.0 ? "\n" : "") << std::flush;
-    };
-}
 
 struct MixOptions {
     std::string session;
