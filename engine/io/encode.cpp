@@ -164,6 +164,9 @@ AudioWriter::AudioWriter(const fs::path& path, const EncodeOptions& options, dou
                     fmt::format("{}: cannot write ({})", path.string(), sf_strerror(nullptr)));
     // Integer output clips overs instead of wrapping them around.
     sf_command(impl_->file, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    // No PEAK chunk in float files: it carries a time stamp, and the same render must give the
+    // same bytes.
+    sf_command(impl_->file, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
 }
 
 AudioWriter::~AudioWriter() = default;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/embedded_data.hpp"
+#include "plan/automation.hpp"
 
 namespace secondear::plan {
 namespace {
@@ -308,7 +309,8 @@ struct Planner {
         // Narrow peaks that ring on every note are a room or a body resonance on a voice or an
         // acoustic instrument; on pads, keys, synths, bass and drums the peaks are the notes and
         // the drum's own tone, and stay.
-        const bool rings = is_vocal(role) || role == "acoustic_guitar" || role == "piano" ||
+        // Backing vocals are shaped as a group (darker, further back), not note by note.
+        const bool rings = role == "lead_vocal" || role == "acoustic_guitar" || role == "piano" ||
                            role == "overheads" || role == "room" ||
                            (role == "electric_guitar" && !distorted);
         if (rings)
@@ -865,6 +867,7 @@ Plan make_mix_plan(const std::vector<TrackEvidence>& tracks, const std::vector<P
     p.unmask();
     p.pan();
     p.space_and_buses();
+    automate_sections(plan, automation_intent_of(tracks));
     return plan;
 }
 

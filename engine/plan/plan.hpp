@@ -4,6 +4,7 @@
 // structs themselves, each with a rationale {code, text, evidence}. `locked` marks a human's
 // edit that re-planning must keep. render(plan) is deterministic.
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <variant>
@@ -32,7 +33,13 @@ struct Rationale {
     std::string code;
     std::string text;
     analysis::Evidence evidence;
-    friend bool operator==(const Rationale&, const Rationale&) = default;
+    /// Evidence is compared as a set of named values: JSON objects do not keep key order.
+    friend bool operator==(const Rationale& a, const Rationale& b) {
+        auto ea = a.evidence, eb = b.evidence;
+        std::sort(ea.begin(), ea.end());
+        std::sort(eb.begin(), eb.end());
+        return a.code == b.code && a.text == b.text && ea == eb;
+    }
 };
 
 using ProcessorParams =
