@@ -14,6 +14,7 @@
 #include "render/chain.hpp"
 #include "render/parallel.hpp"
 #include "render/stream.hpp"
+#include "render/width_automation.hpp"
 
 namespace secondear::render {
 namespace {
@@ -239,6 +240,7 @@ MixRenderResult render_mix(const plan::Plan& plan,
 
     std::vector<Stereo> stems(n_tracks, stereo_block());
     Stereo mix = stereo_block();
+    MixWidth width(mix_bus ? find_lane(mix_bus->automation, "width") : nullptr, sr);
     analysis::Analyzer mix_analyzer(sr, 2);
     std::vector<analysis::LoudnessMeter> stem_meters;
     for (std::size_t t = 0; t < n_tracks; ++t) stem_meters.emplace_back(sr, 2);
@@ -374,6 +376,13 @@ MixRenderResult render_mix(const plan::Plan& plan,
                         mix[static_cast<std::size_t>(c)][i] +=
                             stems[t][static_cast<std::size_t>(c)][i];
                     }
+        }
+        // 4b. The mix bus width lane, on every stem (M/S is linear: stems still sum to the mix).
+        if (width.active()) {
+            std::vector<AudioView> stem_views;
+            for (auto& s : stems) stem_views.push_back(view_of(s, n));
+            width.process((static_cast<double>(produced) - max_latency) / sr, stem_views,
+                          view_of(mix, n));
         }
         produced += n;
         // 5. Out, dropping the chains' common latency at the start.
