@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "commands_sections.hpp"
 #include "progress.hpp"
 
 #include <unistd.h>
@@ -26,6 +27,7 @@ namespace {
 struct AnalyzeOptions {
     std::vector<std::string> paths;
     bool json = false;
+    bool sections = false;
 };
 
 AnalyzeOptions analyze_options;
@@ -151,6 +153,7 @@ int run_master() {
 std::map<const CLI::App*, std::function<int()>> runners;
 
 int run_analyze() {
+    if (analyze_options.sections) return run_sections(analyze_options.paths, analyze_options.json);
     nlohmann::json results = nlohmann::json::array();
     int exit_code = 0;
     for (const std::string& path : analyze_options.paths) {
@@ -180,6 +183,9 @@ void register_commands(CLI::App& app) {
     analyze->add_option("files", analyze_options.paths, "Audio files")->required();
     analyze->add_flag("--json", analyze_options.json,
                       "One JSON object per file (an array for several)");
+    analyze->add_flag("--sections", analyze_options.sections,
+                      "The song's map: tempo, beats, sections (a folder: the sum of its stems, "
+                      "with the tracks playing in each section)");
     runners[analyze] = run_analyze;
 
     auto* master = app.add_subcommand("master",
