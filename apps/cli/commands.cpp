@@ -28,6 +28,7 @@ struct AnalyzeOptions {
     std::vector<std::string> paths;
     bool json = false;
     bool sections = false;
+    int min_section_bars = 4;
 };
 
 AnalyzeOptions analyze_options;
@@ -153,7 +154,9 @@ int run_master() {
 std::map<const CLI::App*, std::function<int()>> runners;
 
 int run_analyze() {
-    if (analyze_options.sections) return run_sections(analyze_options.paths, analyze_options.json);
+    if (analyze_options.sections)
+        return run_sections(analyze_options.paths, analyze_options.json,
+                            analyze_options.min_section_bars);
     nlohmann::json results = nlohmann::json::array();
     int exit_code = 0;
     for (const std::string& path : analyze_options.paths) {
@@ -186,6 +189,10 @@ void register_commands(CLI::App& app) {
     analyze->add_flag("--sections", analyze_options.sections,
                       "The song's map: tempo, beats, sections (a folder: the sum of its stems, "
                       "with the tracks playing in each section)");
+    analyze
+        ->add_option("--min-section-bars", analyze_options.min_section_bars,
+                     "With --sections: the shortest section, in bars (default 4)")
+        ->check(CLI::Range(1, 64));
     runners[analyze] = run_analyze;
 
     auto* master = app.add_subcommand("master",

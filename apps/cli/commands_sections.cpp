@@ -87,10 +87,12 @@ struct SongMap {
     std::vector<std::vector<std::string>> active;  // per section: stems playing (folders)
 };
 
-SongMap map_song(const Song& song) {
+SongMap map_song(const Song& song, int min_section_bars) {
     SongMap m;
     m.tempo = analysis::analyze_tempo(song.mix);
-    m.sections = analysis::find_sections(song.mix, m.tempo);
+    analysis::SectionOptions options;
+    options.min_section_bars = min_section_bars;
+    m.sections = analysis::find_sections(song.mix, m.tempo, options);
     if (song.stems.empty()) return m;
     std::vector<const AudioBuffer*> ptrs;
     for (const auto& s : song.stems) ptrs.push_back(&s);
@@ -161,13 +163,13 @@ std::string map_text(const SongMap& m, const std::string& path, bool folder) {
 
 }  // namespace
 
-int run_sections(const std::vector<std::string>& paths, bool json) {
+int run_sections(const std::vector<std::string>& paths, bool json, int min_section_bars) {
     nlohmann::json results = nlohmann::json::array();
     int exit_code = 0;
     for (const std::string& path : paths) {
         try {
             const Song song = load_song(path);
-            const SongMap m = map_song(song);
+            const SongMap m = map_song(song, min_section_bars);
             if (json)
                 results.push_back(map_json(analysis::analyze(song.mix), m, path));
             else
