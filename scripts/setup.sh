@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev           # JSON, command line, formatting
   libgtest-dev                                         # tests
   ffmpeg sox util-linux                                # peers for tests and benchmarks; setpriv
+  chromium                                             # opens the HTML reports in tests
 )
 
 missing=()
