@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "commands_revise.hpp"
 #include "commands_sections.hpp"
 #include "progress.hpp"
 
@@ -251,6 +252,7 @@ void register_commands(CLI::App& app) {
                                         "then mix and master it");
     demo_cmd->add_option("dir", demo_dir, "Folder for the session and the project")->required();
     runners[demo_cmd] = run_demo;
+    register_revision_commands(app, runners);
 }
 
 int run_selected(CLI::App& app) {
