@@ -31,6 +31,7 @@
 #include "core/units.hpp"
 #include "io/decode.hpp"
 #include "io/encode.hpp"
+#include "pipeline.hpp"
 
 namespace fs = std::filesystem;
 using namespace secondear;
@@ -115,9 +116,10 @@ Timing best_of(int runs, const std::function<void()>& job, bool in_child = false
 
 // The timed path of "our full analysis". It decodes and runs the loudness meter today; when
 // analysis::analyze() (spectrum, dynamics, stereo...) lands, swap its call in here.
+// What `secondear analyze` does: one streaming pass of the whole Analyzer (loudness, true peak,
+// 1/3-octave spectrum, dynamics, stereo, clipping, floor, problems) over the decoded file.
 analysis::LoudnessResult run_full_analysis(const fs::path& path) {
-    const io::Decoded d = io::decode(path);
-    return analysis::measure_loudness(d.audio);
+    return pipeline::analyze_file(path).analysis.loudness;
 }
 
 analysis::LoudnessResult run_reference_analysis(const fs::path& path) {
@@ -221,7 +223,8 @@ int main(int argc, char** argv) try {
         "| path | command / function | wall (s) | CPU (s) | ffmpeg / this, wall | "
         "ffmpeg / this, CPU | I (LUFS) | LRA (LU) | TP (dBTP) |\n"
         "|---|---|---|---|---|---|---|---|---|\n");
-    row("ours: decode + LoudnessMeter (I, M, S, LRA, sample and true peak)",
+    row("ours: the full analysis (decode, loudness and true peak, spectrum, dynamics, stereo, "
+        "clipping, problems)",
         "run_full_analysis(path)", t_ours, ours.integrated_lufs, ours.loudness_range_lu,
         ours.true_peak_dbtp);
     row("libebur128 reference, same measures", "run_reference_analysis(path)", t_reference,
