@@ -556,6 +556,9 @@ ReviseOutcome revise(const ReviseJob& job) {
         if (in.status == intent::Status::applied && *job.answer >= 1 &&
             static_cast<std::size_t>(*job.answer) <= q.options.size())
             request += " -> " + q.options[static_cast<std::size_t>(*job.answer) - 1].label;
+    } else if (!job.directives.empty()) {
+        in.status = intent::Status::applied;
+        in.directives = job.directives;
     } else {
         in = intent::interpret(job.text, ctx);
     }

@@ -88,6 +88,9 @@ struct Verification {
 struct ReviseJob {
     std::filesystem::path project;
     std::string text;           // the request (ignored when answering)
+    /// Directives to apply as they are instead of interpreting `text` (which is then only the
+    /// request's label): tests, taste priors, front ends that built them already.
+    std::vector<intent::Directive> directives;
     std::optional<int> answer;  // 1-based option of the pending question
     bool dry_run = false;       // interpret and plan the changes; render and save nothing
     int threads = 0;

@@ -388,7 +388,13 @@ class Reviser {
             if (value != from) add(fmt::format("{}.params.{}", path, name), from, value);
         };
         set("ratio", p.ratio, c.ratio_delta, 1.0, 20.0);
+        const double threshold_from = p.threshold_db;
         set("threshold_db", p.threshold_db, c.threshold_db_delta, -80.0, 0.0);
+        // Make-up for the threshold's shift: a passage above both thresholds loses
+        // shift x (1 - 1/ratio) dB more (or less), and the part should keep its level (the static
+        // curve of a compressor above its knee).
+        set("makeup_db", p.makeup_db, -(p.threshold_db - threshold_from) * (1.0 - 1.0 / p.ratio),
+            -24.0, 40.0);
         set("attack_ms", p.attack_ms, c.attack_ms_delta, 0.1, 200.0);
         set("release_ms", p.release_ms, c.release_ms_delta, 10.0, 2000.0);
         e.rationale.text += " " + why_;
