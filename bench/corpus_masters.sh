@@ -26,10 +26,14 @@ frames() {
     ffmpeg -hide_banner -nostats -y -i "$1" -map 0:a:0 -c:a pcm_f32le "$work/decoded.wav" 2>/dev/null
     soxi -s "$work/decoded.wav" 2>/dev/null
 }
-# ffmpeg ebur128: "I LRA TP" of a file.
+# ffmpeg ebur128: "I LRA TP" of a file. The filter's summary prints one decimal, so the values
+# are read from its per-frame metadata at the end of the file (I and LRA in LU to 3 decimals,
+# true peak as a linear value, the running maximum over the channels, converted to dBTP).
 meter() {
-    ffmpeg -hide_banner -nostats -i "$1" -af ebur128=peak=true -f null - 2>&1 |
-        awk '/^ +I:/ {i=$2} /^ +LRA:/ {l=$2} /^ +Peak:/ {p=$2} END {print i, l, p}'
+    ffmpeg -hide_banner -nostats -i "$1" \
+        -af "ebur128=peak=true:metadata=1,ametadata=mode=print:file=$work/meta.txt" -f null - 2>/dev/null
+    awk -F= '/lavfi.r128.I=/ {i=$2} /lavfi.r128.LRA=/ {l=$2} /lavfi.r128.true_peak=/ {p=$2}
+        END {printf "%s %s %.3f\n", i, l, 20 * log(p) / log(10)}' "$work/meta.txt"
 }
 ceiling() {
     python3 -c "import json,sys; print([t['ceiling_dbtp'] for t in json.load(open(sys.argv[1]))['targets'] if t['name']==sys.argv[2]][0])" \
