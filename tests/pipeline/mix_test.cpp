@@ -57,8 +57,7 @@ double correlation(const AudioBuffer& a, const AudioBuffer& b) {
 /// its own process, so the checks are grouped into two tests).
 struct DemoMix {
     static void make() {
-        dir_ = fs::temp_directory_path() / "secondear-mix-demo";
-        fs::remove_all(dir_);
+        dir_ = test::scratch_dir();  // one per test: the two tests may run at the same time
         session_ = demo::make_demo_session({.bars_per_section_scale = 2});
         demo::write_demo_session(session_, dir_ / "session");
         pipeline::MixJob job;
