@@ -71,6 +71,8 @@ struct MixJob {
     std::optional<double> loudness_lufs;
     std::optional<double> ceiling_dbtp;
     int threads = 0;  // 0 = one per core; the output is the same for any count
+    /// The user's taste store (accepted revisions), used as a prior; unset = none (tests).
+    std::optional<std::filesystem::path> taste_file;
     std::function<void(double)> progress;
 };
 

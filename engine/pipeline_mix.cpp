@@ -14,9 +14,11 @@
 #include "intent/genre.hpp"
 #include "intent/session.hpp"
 #include "intent/targets.hpp"
+#include "intent/taste.hpp"
 #include "io/encode.hpp"
 #include "io/resample.hpp"
 #include "pipeline.hpp"
+#include "pipeline_revise.hpp"
 #include "plan/master_planner.hpp"
 #include "plan/mix_planner.hpp"
 #include "render/mix_render.hpp"
@@ -341,6 +343,8 @@ MixOutcome mix(const MixJob& job) {
           {{"tempo_bpm", mi.tempo_bpm}}}});
 
     verify_balance(plan, job.threads);
+    // What this user kept asking for and accepting starts the mix (said in the report).
+    if (job.taste_file) apply_taste_prior(plan, intent::load_taste(*job.taste_file));
     if (job.progress) job.progress(0.45);
 
     RenderOptions ro;

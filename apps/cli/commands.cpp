@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "demo/demo_session.hpp"
+#include "intent/taste.hpp"
 #include "pipeline.hpp"
 #include "report/analysis_report.hpp"
 #include "report/plan_json.hpp"
@@ -74,6 +75,7 @@ int run_mix() {
     job.loudness_lufs = o.lufs;
     job.ceiling_dbtp = o.ceiling_dbtp;
     job.threads = o.threads;
+    job.taste_file = intent::taste_path();
     job.progress = progress_bar("mixing");
     const auto outcome = pipeline::mix(job);
     std::cout << outcome.summary;

@@ -84,7 +84,8 @@ struct Analyzer::Impl {
         window.resize(n);
         for (std::size_t i = 0; i < n; ++i)
             window[i] = static_cast<float>(
-                0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n)));
+                0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(i) /
+                                     static_cast<double>(n)));
         frame_buffer.assign(static_cast<std::size_t>(ch), std::vector<float>(n, 0.0f));
         bin_power.assign(static_cast<std::size_t>(fft.bins()), 0.0);
         scratch_in.resize(n);
@@ -115,42 +116,70 @@ struct Analyzer::Impl {
         }
     }
 
+    /// Clipping runs of one channel over a stretch that may contain full-scale samples.
+    void scan_runs(std::size_t c, const float* x, std::size_t count) {
+        for (std::size_t k = 0; k < count; ++k) {
+            if (std::fabs(x[k]) >= k_full_scale)
+                ++run_length[c];
+            else if (run_length[c] > 0)
+                close_run(c);
+        }
+    }
+
+    // Works in stretches that end at the next 50 ms window or FFT frame boundary, with plain
+    // loops per channel (no per-sample branching: this runs on every render's output).
     void add(const float* const* data, std::size_t count) {
         loudness.add(data, count);
         const auto n = static_cast<std::size_t>(fft.size());
         const std::size_t hop = n / 2;
-        for (std::size_t i = 0; i < count; ++i) {
-            double frame_sq = 0.0;
+        for (std::size_t i = 0; i < count;) {
+            const std::size_t chunk =
+                std::min({count - i, window_frames - window_fill, n - frame_fill});
+            double chunk_sq = 0.0;
             for (int c = 0; c < channels; ++c) {
                 const auto cu = static_cast<std::size_t>(c);
-                const float s = data[c][i];
-                const double sd = s;
-                frame_sq += sd * sd;
-                sum_per_channel[cu] += sd;
-                const float a = std::fabs(s);
-                peak = std::max(peak, a);
-                if (a >= k_full_scale)
-                    ++run_length[cu];
-                else if (run_length[cu] > 0)
-                    close_run(cu);
-                frame_buffer[cu][frame_fill] = s;
+                const float* x = data[c] + i;
+                double sq = 0.0, sum = 0.0;
+                float pk = 0.0f;
+                for (std::size_t k = 0; k < chunk; ++k) {
+                    const double v = x[k];
+                    sq += v * v;
+                    sum += v;
+                    pk = std::max(pk, std::fabs(x[k]));
+                }
+                if (pk >= k_full_scale || run_length[cu] > 0) scan_runs(cu, x, chunk);
+                chunk_sq += sq;
+                sum_per_channel[cu] += sum;
+                peak = std::max(peak, pk);
+                std::copy(x, x + chunk,
+                          frame_buffer[cu].begin() + static_cast<std::ptrdiff_t>(frame_fill));
             }
-            sum_sq_all += frame_sq;
             if (channels == 2) {
-                const double l = data[0][i], r = data[1][i];
-                sum_ll += l * l;
-                sum_rr += r * r;
-                sum_lr += l * r;
+                const float* l = data[0] + i;
+                const float* r = data[1] + i;
+                double ll = 0.0, rr = 0.0, lr = 0.0;
+                for (std::size_t k = 0; k < chunk; ++k) {
+                    const double a = l[k], b = r[k];
+                    ll += a * a;
+                    rr += b * b;
+                    lr += a * b;
+                }
+                sum_ll += ll;
+                sum_rr += rr;
+                sum_lr += lr;
             }
-            window_sum_sq += frame_sq / channels;
-            if (++window_fill == window_frames) {
+            sum_sq_all += chunk_sq;
+            window_sum_sq += chunk_sq / channels;
+            window_fill += chunk;
+            if (window_fill == window_frames) {
                 window_db.push_back(
                     power_to_db(window_sum_sq / static_cast<double>(window_frames)));
                 window_fill = 0;
                 window_sum_sq = 0.0;
             }
-            ++new_since_fft;
-            if (++frame_fill == n) {
+            new_since_fft += chunk;
+            frame_fill += chunk;
+            if (frame_fill == n) {
                 spectrum_frame(n);
                 for (auto& buf : frame_buffer)
                     std::copy(buf.begin() + static_cast<std::ptrdiff_t>(hop), buf.end(),
@@ -158,6 +187,7 @@ struct Analyzer::Impl {
                 frame_fill = n - hop;
                 new_since_fft = 0;
             }
+            i += chunk;
         }
         frames += count;
     }

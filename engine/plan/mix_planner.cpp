@@ -243,17 +243,18 @@ struct Planner {
         if (f.rumble_db > -15.0 && f.rumble_hz > 0.0 && f.rumble_hz < rumble_limit_hz) {
             double hp = std::min(floor_hz, std::max(20.0, f.rumble_hz * 1.6));
             if (f.low_f0_hz > 0) hp = std::min(hp, 0.8 * f.low_f0_hz);
-            fix(tr, entry(
-                id + ".highpass",
-                dsp::EqParams{{dsp::EqBandParams{.type = dsp::EqBandType::high_pass,
-                                                 .freq_hz = std::round(hp),
-                                                 .q = 0.7071,
-                                                 .order = 4}}},
-                "HIGHPASS_RUMBLE",
-                fmt::format("Rumble around {:.0f} Hz only {:.0f} dB under the loudest band, below "
-                            "where a {} plays: a 24 dB/octave high-pass at {:.0f} Hz removes it.",
-                            f.rumble_hz, -f.rumble_db, role, hp),
-                {{"rumble_hz", f.rumble_hz}, {"rumble_db", f.rumble_db}}));
+            fix(tr,
+                entry(id + ".highpass",
+                      dsp::EqParams{{dsp::EqBandParams{.type = dsp::EqBandType::high_pass,
+                                                       .freq_hz = std::round(hp),
+                                                       .q = 0.7071,
+                                                       .order = 4}}},
+                      "HIGHPASS_RUMBLE",
+                      fmt::format(
+                          "Rumble around {:.0f} Hz only {:.0f} dB under the loudest band, below "
+                          "where a {} plays: a 24 dB/octave high-pass at {:.0f} Hz removes it.",
+                          f.rumble_hz, -f.rumble_db, role, hp),
+                      {{"rumble_hz", f.rumble_hz}, {"rumble_db", f.rumble_db}}));
         }
 
         // Noise or bleed between phrases.
@@ -279,26 +280,27 @@ struct Planner {
                 // Open well above the noise's peaks and well below the phrases.
                 const double threshold =
                     std::min(f.gap_floor_dbfs + 14.0, f.phrase_level_dbfs - 8.0);
-                fix(tr, entry(
-                    id + ".gate",
-                    dsp::GateParams{.threshold_db = round2(threshold),
-                                    .range_db = vocal ? 15.0 : 30.0,
-                                    .ratio = vocal ? 4.0 : 20.0,
-                                    .attack_ms = 1.0,
-                                    .hold_ms = vocal ? 120.0 : 60.0,
-                                    .release_ms = vocal ? 180.0 : 100.0,
-                                    .hysteresis_db = 4.0,
-                                    .lookahead_ms = 2.0},
-                    "GATE_NOISE_BETWEEN_PHRASES",
-                    fmt::format(
-                        "Steady noise at {:.0f} dBFS fills the gaps between phrases (phrases "
-                        "at {:.0f} dBFS): {} lowers it by up to {:.0f} dB when nothing plays, "
-                        "with 2 ms lookahead so no attack is cut.",
-                        f.gap_floor_dbfs, f.phrase_level_dbfs,
-                        vocal ? "a gentle expander" : "a gate", vocal ? 15.0 : 30.0),
-                    {{"gap_floor_dbfs", f.gap_floor_dbfs},
-                     {"phrase_level_dbfs", f.phrase_level_dbfs},
-                     {"gap_steadiness_db", f.gap_steadiness_db}}));
+                fix(tr,
+                    entry(
+                        id + ".gate",
+                        dsp::GateParams{.threshold_db = round2(threshold),
+                                        .range_db = vocal ? 15.0 : 30.0,
+                                        .ratio = vocal ? 4.0 : 20.0,
+                                        .attack_ms = 1.0,
+                                        .hold_ms = vocal ? 120.0 : 60.0,
+                                        .release_ms = vocal ? 180.0 : 100.0,
+                                        .hysteresis_db = 4.0,
+                                        .lookahead_ms = 2.0},
+                        "GATE_NOISE_BETWEEN_PHRASES",
+                        fmt::format(
+                            "Steady noise at {:.0f} dBFS fills the gaps between phrases (phrases "
+                            "at {:.0f} dBFS): {} lowers it by up to {:.0f} dB when nothing plays, "
+                            "with 2 ms lookahead so no attack is cut.",
+                            f.gap_floor_dbfs, f.phrase_level_dbfs,
+                            vocal ? "a gentle expander" : "a gate", vocal ? 15.0 : 30.0),
+                        {{"gap_floor_dbfs", f.gap_floor_dbfs},
+                         {"phrase_level_dbfs", f.phrase_level_dbfs},
+                         {"gap_steadiness_db", f.gap_steadiness_db}}));
             }
         }
 
@@ -335,23 +337,24 @@ struct Planner {
         }
         if (!corrective.bands.empty())
             fix(tr, entry(id + ".eq", corrective, "EQ_CORRECTIVE",
-                                     "Corrective EQ: " + eq_text + ".", eq_ev));
+                          "Corrective EQ: " + eq_text + ".", eq_ev));
 
         // Sibilance on vocals.
         if (is_vocal(role) && std::isfinite(f.sibilance_db) && f.sibilance_db > -2.0)
-            fix(tr, entry(
-                id + ".deesser",
-                dsp::DeesserParams{
-                    .freq_hz =
-                        std::clamp(f.sibilance_hz > 0 ? f.sibilance_hz : 6500.0, 4000.0, 10000.0),
-                    .threshold_db = round2(std::min(-3.0, f.sibilance_db - 4.0)),
-                    .max_reduction_db = 6.0},
-                "DEESS_SIBILANCE",
-                fmt::format(
-                    "Sibilance peaks {:+.1f} dB over the voice around {:.0f} Hz: a split-band "
-                    "de-esser lowers only the esses, by up to 6 dB.",
-                    f.sibilance_db, f.sibilance_hz),
-                {{"sibilance_db", f.sibilance_db}, {"sibilance_hz", f.sibilance_hz}}));
+            fix(tr,
+                entry(
+                    id + ".deesser",
+                    dsp::DeesserParams{
+                        .freq_hz = std::clamp(f.sibilance_hz > 0 ? f.sibilance_hz : 6500.0, 4000.0,
+                                              10000.0),
+                        .threshold_db = round2(std::min(-3.0, f.sibilance_db - 4.0)),
+                        .max_reduction_db = 6.0},
+                    "DEESS_SIBILANCE",
+                    fmt::format(
+                        "Sibilance peaks {:+.1f} dB over the voice around {:.0f} Hz: a split-band "
+                        "de-esser lowers only the esses, by up to 6 dB.",
+                        f.sibilance_db, f.sibilance_hz),
+                    {{"sibilance_db", f.sibilance_db}, {"sibilance_hz", f.sibilance_hz}}));
 
         // Uneven performance: slow level riding before compression, as automation.
         const bool rides = is_vocal(role) || role == "bass" || role == "acoustic_guitar" ||
@@ -382,7 +385,11 @@ struct Planner {
         constexpr double k_jump_db = 4.0;
         const auto& blocks = f.level_dbfs_per_100ms;
         const double loud = percentile(blocks, 0.95);
-        struct Window { double start_s, level_db; std::string label; bool active; };
+        struct Window {
+            double start_s, level_db;
+            std::string label;
+            bool active;
+        };
         std::vector<Window> w;
         for (std::size_t b = 0; b + k_window_blocks <= blocks.size(); b += k_window_blocks) {
             double p = 0.0;
@@ -431,12 +438,13 @@ struct Planner {
             a = b;
         }
         if (lane.points.empty()) return;
-        lane.rationale = {"RIDE_UNEVEN_LEVEL",
-                          fmt::format("The level jumps against the rest of the part ({}): the fader "
-                                      "rides it 75% of the way back before compression, keeping "
-                                      "some of the performance's shape.",
-                                      list),
-                          {{"largest_jump_db", worst}}};
+        lane.rationale = {
+            "RIDE_UNEVEN_LEVEL",
+            fmt::format("The level jumps against the rest of the part ({}): the fader "
+                        "rides it 75% of the way back before compression, keeping "
+                        "some of the performance's shape.",
+                        list),
+            {{"largest_jump_db", worst}}};
         decide(tr.name, "fixed", "RIDE_UNEVEN_LEVEL", lane.rationale.text, lane.rationale.evidence);
         tr.automation.push_back(std::move(lane));
     }
@@ -515,6 +523,17 @@ struct Planner {
             const int n = per_role[roles[i]];
             const double share = n > 1 ? 10.0 * std::log10(static_cast<double>(n)) : 0.0;
             const double target = lead_lufs() + offset - share;
+            if (f.peak_dbfs < -40.0) {
+                // Only tails or ambience (peaks under -40 dBFS): bringing it up to a part's level
+                // would turn a reverb tail into a part. It stays as printed.
+                tr.fader_db = 0.0;
+                decide(tr.name, "noted", "BALANCE_QUIET_STEM",
+                       fmt::format("{} only holds tails or ambience (peaks at {:.0f} dBFS): its "
+                                   "fader stays at 0 dB instead of being raised to a {} level.",
+                                   tr.name, f.peak_dbfs, roles[i]),
+                       {{"peak_dbfs", f.peak_dbfs}, {"track_lufs", f.integrated_lufs}});
+                continue;
+            }
             tr.fader_db = round2(std::clamp(target - f.integrated_lufs, -40.0, 24.0));
             decide(tr.name, "noted", "BALANCE",
                    fmt::format("Fader {:+.1f} dB: {} sits {:+.1f} LU from the lead ({}) in a {} "

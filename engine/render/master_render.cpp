@@ -15,7 +15,10 @@
 namespace secondear::render {
 namespace {
 
-constexpr double k_loudness_tolerance_lu = 0.05;  // stop searching closer than this
+constexpr double k_loudness_tolerance_lu = 0.05;  // a measured pass this close needs no step
+// The final pass is redone when it lands further than this from the target (the product
+// tolerance is 0.5 LU; we aim at 0.1).
+constexpr double k_final_tolerance_lu = 0.08;
 constexpr int k_max_search_passes = 6;
 constexpr double k_bound_tolerance_db = 0.1;
 // A clipper cutting deeper than this is heard as distortion, not as transient shaping.
@@ -127,59 +130,59 @@ MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOu
     const auto front_stats = front.stats();
     const double target = master.target.loudness_lufs;
 
-    // Passes 2..n: find the drive (unless a human locked it).
+    // Passes 2..n: find the drive (unless a human locked it). One measured pass at the drive the
+    // pre-limiter loudness suggests gives the limiter's loudness loss; the next drive is
+    // predicted from it (a secant step, slope 1 to start) and checked by the final pass itself,
+    // which is repeated only when it lands more than k_final_tolerance_lu off.
     double drive = 0.0;
     const auto measure = [&](double d) {
         analysis::LoudnessMeter meter(sr, channels);
         ++result.passes;
         return run_back_half(spill, master, d, 0.0, false, {}, nullptr, &meter);
     };
-    if (master.drive_locked && master.drive_db) {
-        drive = *master.drive_db;
-    } else if (std::isfinite(result.pre_limiter_lufs)) {
-        double d0 = target - result.pre_limiter_lufs;
-        PassResult p0 = measure(d0);
-        double d1 = d0 + (target - p0.integrated_lufs);
-        double l0 = p0.integrated_lufs;
-        drive = d0;
-        if (std::fabs(target - l0) > k_loudness_tolerance_lu) {
-            for (int i = 0; i < k_max_search_passes; ++i) {
-                PassResult p1 = measure(d1);
-                drive = d1;
-                const double l1 = p1.integrated_lufs;
-                if (std::fabs(target - l1) <= k_loudness_tolerance_lu) break;
-                // Secant step; the slope of loudness over drive is between 0 (brick wall) and 1.
-                double slope = (l1 - l0) / (d1 - d0);
-                if (!std::isfinite(slope)) slope = 1.0;
-                slope = std::clamp(slope, 0.2, 1.2);
-                const double next = d1 + (target - l1) / slope;
-                d0 = d1;
-                l0 = l1;
-                d1 = next;
-            }
-        }
+    const bool search = !(master.drive_locked && master.drive_db) && std::isfinite(result.pre_limiter_lufs);
+    // Secant memory: the last two (drive, loudness) points measured.
+    double d_prev = 0.0, l_prev = 0.0;
+    bool have_prev = false;
+    const auto next_drive = [&](double d, double l) {
+        double slope = 1.0;
+        if (have_prev && std::fabs(d - d_prev) > 1e-6) slope = std::clamp((l - l_prev) / (d - d_prev), 0.2, 1.2);
+        d_prev = d;
+        l_prev = l;
+        have_prev = true;
+        return d + (target - l) / slope;
+    };
+    if (!search) {
+        drive = master.drive_db ? *master.drive_db : 0.0;
+    } else {
+        const double d0 = target - result.pre_limiter_lufs;
+        PassResult p = measure(d0);
+        drive = std::fabs(target - p.integrated_lufs) <= k_loudness_tolerance_lu
+                    ? d0
+                    : next_drive(d0, p.integrated_lufs);
         result.unbounded_drive_db = drive;
-        // The limiting bound: back off until the loud passages are limited by at most the bound.
-        if (!master.force) {
-            PassResult p = measure(drive);
-            const auto excess = [&](const PassResult& r) {
-                return std::max(r.loud_passage_gr_db - master.max_limiting_db,
-                                r.clip_max_db - k_max_clip_db);
-            };
-            for (int i = 0; i < k_max_search_passes && excess(p) > k_bound_tolerance_db; ++i) {
+        // The limiting bound, checked on the measured pass: more drive means at least as much
+        // more gain reduction, so the prediction is (drive - d0) dB more than measured.
+        const auto excess = [&](const PassResult& r, double extra_drive_db) {
+            return std::max(r.loud_passage_gr_db + extra_drive_db - master.max_limiting_db,
+                            r.clip_max_db + extra_drive_db - k_max_clip_db);
+        };
+        if (!master.force && excess(p, std::max(0.0, drive - d0)) > k_bound_tolerance_db) {
+            if (drive != d0) p = measure(drive);
+            for (int i = 0; i < k_max_search_passes && excess(p, 0.0) > k_bound_tolerance_db; ++i) {
                 result.stopped_at_limiting_bound = true;
-                drive -= excess(p);
+                drive -= excess(p, 0.0);
                 p = measure(drive);
             }
         }
     }
-    master.drive_db = std::round(drive * 100.0) / 100.0;
-    drive = *master.drive_db;
     if (options.progress) options.progress(0.8);
 
-    // Final pass, verified: if our own true-peak meter reads over the ceiling (it should not),
-    // the ceiling is trimmed by the excess and the pass runs again.
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    // Final pass, verified: our own true-peak meter must read at or under the ceiling (if not,
+    // the ceiling is trimmed by the excess) and, when the drive was searched, the loudness must
+    // be within k_final_tolerance_lu of the target (if not, one more secant step).
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        drive = std::round(drive * 100.0) / 100.0;
         output.begin();
         analysis::Analyzer after(sr, channels);
         PassResult p = run_back_half(
@@ -194,9 +197,17 @@ MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOu
         result.processor_stats = front_stats;
         result.processor_stats.insert(result.processor_stats.end(), p.stats.begin(), p.stats.end());
         const double over = result.after.loudness.true_peak_dbtp - master.target.ceiling_dbtp;
-        if (!(over > 0.0)) break;
-        result.ceiling_trim_db += over + 0.02;
+        const double error = target - result.after.loudness.integrated_lufs;
+        if (over > 0.0) {
+            result.ceiling_trim_db += over + 0.02;
+            continue;
+        }
+        if (!search || result.stopped_at_limiting_bound || !std::isfinite(error) ||
+            std::fabs(error) <= k_final_tolerance_lu)
+            break;
+        drive = next_drive(drive, result.after.loudness.integrated_lufs);
     }
+    master.drive_db = drive;
     result.drive_db = drive;
     if (options.progress) options.progress(1.0);
     return result;

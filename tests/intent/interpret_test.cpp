@@ -213,23 +213,13 @@ TEST(InterpretJson, QuestionRoundTripsAndAnswersTheSame) {
     EXPECT_EQ(whole.at("status"), "question");
 }
 
-TEST(Interpret, DeterministicAndFast) {
+TEST(Interpret, Deterministic) {
     const auto ctx = session();
     const std::string text =
         "the vox is a bit harsh in the chorus, drums punchier and tighter, bass not so boomy, "
         "more air on the bgvs from 1:30 but keep the guitars";
     const auto first = nlohmann::json(interpret(text, ctx)).dump();
-    constexpr int k_runs = 200;
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < k_runs; ++i) EXPECT_EQ(nlohmann::json(interpret(text, ctx)).dump(), first);
-    const double per_call_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count() /
-        k_runs;
-    // Well under 1 ms in a release build; this bound leaves room for ASan+UBSan at -O1 (about
-    // 10x slower) and a busy shared machine.
-    EXPECT_LT(per_call_ms, 10.0);
-    RecordProperty("per_call_ms", std::to_string(per_call_ms));
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(nlohmann::json(interpret(text, ctx)).dump(), first);
 }
 
 }  // namespace
