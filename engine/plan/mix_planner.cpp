@@ -520,8 +520,15 @@ struct Planner {
             if (f.silent || !std::isfinite(f.integrated_lufs)) continue;
             const double offset = balance_offset_lu(roles[i], intent.genre.name) -
                                   balance_offset_lu(lead, intent.genre.name);
+            // Mics of one instrument share its level (each -10 log10 n); several parts of one
+            // role (a stack of backing vocals, two guitars) are a section: each sits a little
+            // lower, half of that.
             const int n = per_role[roles[i]];
-            const double share = n > 1 ? 10.0 * std::log10(static_cast<double>(n)) : 0.0;
+            const bool one_source = roles[i] == "kick" || roles[i] == "snare" ||
+                                    roles[i] == "toms" || roles[i] == "overheads" ||
+                                    roles[i] == "room";
+            const double share =
+                n > 1 ? (one_source ? 1.0 : 0.5) * 10.0 * std::log10(static_cast<double>(n)) : 0.0;
             const double target = lead_lufs() + offset - share;
             if (f.peak_dbfs < -40.0) {
                 // Only tails or ambience (peaks under -40 dBFS): bringing it up to a part's level
@@ -536,11 +543,13 @@ struct Planner {
             }
             tr.fader_db = round2(std::clamp(target - f.integrated_lufs, -40.0, 24.0));
             decide(tr.name, "noted", "BALANCE",
-                   fmt::format("Fader {:+.1f} dB: {} sits {:+.1f} LU from the lead ({}) in a {} "
-                               "balance{} (measured {:.1f} LUFS, aiming at {:.1f}).",
-                               tr.fader_db, roles[i], offset, lead, intent.genre.name,
-                               n > 1 ? fmt::format(", shared by its {} mics", n) : std::string(),
-                               f.integrated_lufs, target),
+                   fmt::format(
+                       "Fader {:+.1f} dB: {} sits {:+.1f} LU from the lead ({}) in a {} "
+                       "balance{} (measured {:.1f} LUFS, aiming at {:.1f}).",
+                       tr.fader_db, roles[i], offset, lead, intent.genre.name,
+                       n > 1 ? fmt::format(", shared with {} other {} track(s)", n - 1, roles[i])
+                             : std::string(),
+                       f.integrated_lufs, target),
                    {{"track_lufs", f.integrated_lufs},
                     {"target_lufs", target},
                     {"offset_from_lead_lu", offset}});
