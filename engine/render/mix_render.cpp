@@ -254,7 +254,10 @@ MixRenderResult render_mix(const plan::Plan& plan,
     while (emitted < total) {
         const std::size_t n =
             std::min(k_block, total + static_cast<std::size_t>(max_latency) - produced);
-        const double block_start_s = static_cast<double>(produced) / sr;
+        // Song time of this block's first frame where the lanes act: after the chains and the
+        // alignment delay, i.e. max_latency frames behind what was read from the sources.
+        const double block_start_s =
+            (static_cast<double>(produced) - static_cast<double>(max_latency)) / sr;
         // 1. Tracks, in parallel: source -> stereo -> chain -> align -> fader/pan -> sends.
         pool.run(static_cast<int>(n_tracks), [&](int ti) {
             auto& ts = tracks[static_cast<std::size_t>(ti)];
