@@ -111,16 +111,7 @@ TEST(Deesser, BlockSizeInvarianceResetAndFiniteOnHardSignals) {
 
 TEST(Deesser, ValidationRejectsOutOfRangeValues) {
     const auto throws = [](auto mutate) {
-        DeesserParams p;
-        mutate(p);
-        Deesser d;
-        d.prepare({44100.0, 256, 2});
-        try {
-            d.set_params(p);
-        } catch (const Error& e) {
-            return e.kind() == ErrorKind::input_invalid;
-        }
-        return false;
+        return m::rejects<Deesser, DeesserParams>(mutate, 44100.0);
     };
     EXPECT_FALSE(throws([](DeesserParams&) {}));
     EXPECT_TRUE(throws([](DeesserParams& p) { p.freq_hz = 22000.0; }));

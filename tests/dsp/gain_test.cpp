@@ -139,18 +139,7 @@ TEST(GainStage, ResetClearsTheDelayLineAndOutputIsFinite) {
 }
 
 TEST(GainStage, ValidationRejectsOutOfRangeValues) {
-    const auto throws = [](auto mutate) {
-        GainParams p;
-        mutate(p);
-        GainStage g;
-        g.prepare({48000.0, 256, 2});
-        try {
-            g.set_params(p);
-        } catch (const Error& e) {
-            return e.kind() == ErrorKind::input_invalid;
-        }
-        return false;
-    };
+    const auto throws = [](auto mutate) { return m::rejects<GainStage, GainParams>(mutate); };
     EXPECT_FALSE(throws([](GainParams&) {}));
     EXPECT_TRUE(throws([](GainParams& p) { p.pan = 1.5; }));
     EXPECT_TRUE(throws([](GainParams& p) { p.delay_frames = -1; }));

@@ -150,18 +150,7 @@ TEST(Gate, BlockSizeInvarianceResetAndFiniteOnHardSignals) {
 }
 
 TEST(Gate, ValidationRejectsOutOfRangeValues) {
-    const auto throws = [](auto mutate) {
-        GateParams p;
-        mutate(p);
-        Gate g;
-        g.prepare({48000.0, 256, 2});
-        try {
-            g.set_params(p);
-        } catch (const Error& e) {
-            return e.kind() == ErrorKind::input_invalid;
-        }
-        return false;
-    };
+    const auto throws = [](auto mutate) { return m::rejects<Gate, GateParams>(mutate); };
     EXPECT_FALSE(throws([](GateParams&) {}));
     EXPECT_TRUE(throws([](GateParams& p) { p.range_db = -5.0; }));
     EXPECT_TRUE(throws([](GateParams& p) { p.ratio = 0.5; }));

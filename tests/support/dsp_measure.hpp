@@ -8,6 +8,7 @@
 #include <span>
 
 #include "core/audio_buffer.hpp"
+#include "core/errors.hpp"
 #include "dsp/processor.hpp"
 
 namespace secondear::test::dsp_measure {
@@ -53,6 +54,22 @@ AudioBuffer render_blocks(P& processor, const AudioBuffer& input, std::size_t bl
     for (std::size_t start = 0; start < total; start += block)
         processor.process(all.sub_block(start, std::min(block, total - start)));
     return out;
+}
+
+/// True when P::set_params rejects the default params changed by `mutate` with input_invalid
+/// (checked after prepare at sample_rate_hz, so rate-dependent limits apply).
+template <class P, class Params, class Mutate>
+bool rejects(Mutate mutate, double sample_rate_hz = 48000.0) {
+    Params params;
+    mutate(params);
+    P processor;
+    processor.prepare({sample_rate_hz, 256, 2});
+    try {
+        processor.set_params(params);
+    } catch (const Error& e) {
+        return e.kind() == ErrorKind::input_invalid;
+    }
+    return false;
 }
 
 }  // namespace secondear::test::dsp_measure
