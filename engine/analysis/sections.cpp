@@ -12,8 +12,6 @@ namespace {
 constexpr double k_fallback_beat_s = 0.5;       // grid when there is no pulse: 120 BPM
 constexpr double k_loudness_scale_lu = 6.0;     // loudness similarity exp(-|dL| / 6 LU)
 constexpr double k_silence_floor_lufs = -70.0;  // BS.1770 absolute gate
-constexpr double k_threshold_share = 0.1;       // of the novelty range, above the local median
-constexpr int k_threshold_window_bars = 8;
 constexpr double k_density_range_db = 30.0;
 constexpr double k_snap_beats = 0.5;    // a refined boundary this close to a downbeat moves to it
 constexpr double k_contrast_lu = 6.0;   // drop and breakdown energy rules
@@ -78,7 +76,12 @@ double frame_density(const std::array<float, k_timbre_bands>& bands) {
 
 using Matrix = std::vector<std::vector<double>>;
 
-Matrix similarity(const SpectralFrames& f, const Grid& g) {
+struct Similarities {
+    Matrix timbre_chroma;  // segmentation kernel: mean of the chroma and timbre kernels
+    Matrix all;            // labels: mean of chroma, timbre and loudness
+};
+
+Similarities similarity(const SpectralFrames& f, const Grid& g) {
     const std::size_t m = g.points.size() - 1;
     std::vector<std::array<double, k_pitch_classes>> chroma(m);
     std::vector<std::array<double, k_timbre_bands>> timbre(m);
@@ -125,14 +128,15 @@ Matrix similarity(const SpectralFrames& f, const Grid& g) {
                          all.end());
         median = std::max(1e-9, all[all.size() / 2]);
     }
-    Matrix s(m, std::vector<double>(m, 1.0));
+    Similarities s{Matrix(m, std::vector<double>(m, 1.0)), Matrix(m, std::vector<double>(m, 1.0))};
     for (std::size_t i = 0; i < m; ++i)
         for (std::size_t j = i + 1; j < m; ++j) {
             const double sc =
                 std::inner_product(chroma[i].begin(), chroma[i].end(), chroma[j].begin(), 0.0);
             const double st = std::exp(-0.5 * dist[i][j] * dist[i][j] / (median * median));
             const double sl = std::exp(-std::abs(loud[i] - loud[j]) / k_loudness_scale_lu);
-            s[i][j] = s[j][i] = (sc + st + sl) / 3.0;
+            s.timbre_chroma[i][j] = s.timbre_chroma[j][i] = 0.5 * (sc + st);
+            s.all[i][j] = s.all[j][i] = (sc + st + sl) / 3.0;
         }
     return s;
 }
@@ -218,56 +222,109 @@ double place_boundary(const SpectralFrames& f, const Grid& g, std::size_t i) {
     return snapped;
 }
 
-std::vector<Boundary> pick_boundaries(const SpectralFrames& f, const std::vector<double>& nov,
-                                      const Grid& g, const SectionOptions& opt) {
-    const std::size_t m = nov.size();
-    const int bpb = g.beats_per_bar;
-    const double duration = g.points.back();
-    // Bar length from the grid's median beat interval.
-    std::vector<double> intervals;
-    for (std::size_t j = 1; j + 1 < g.points.size(); ++j)
-        intervals.push_back(g.points[j + 1] - g.points[j]);
-    double beat_s = k_fallback_beat_s;
-    if (!intervals.empty()) {
-        std::nth_element(intervals.begin(),
-                         intervals.begin() + static_cast<std::ptrdiff_t>(intervals.size() / 2),
-                         intervals.end());
-        beat_s = intervals[intervals.size() / 2];
-    }
-    // 0.9: beat-tracking jitter must not forbid a boundary exactly min_section_bars away.
-    const double min_gap_s = 0.9 * opt.min_section_bars * bpb * beat_s;
-    const double top = *std::max_element(nov.begin(), nov.end());
-    const double bottom = *std::min_element(nov.begin(), nov.end());
-    if (top <= 0.0) return {};
-    const auto window = static_cast<std::size_t>(k_threshold_window_bars * bpb);
-    struct Candidate {
-        double time_s, value;
+// Kernel change-point detection (Z. Harchaoui and O. Cappe, "Retrospective multiple
+// change-point estimation with kernels", 2007; S. Arlot, A. Celisse and Z. Harchaoui, "A kernel
+// multiple change-point algorithm via model selection", JMLR 20, 2019). The similarity matrix is
+// a kernel (a mean of positive definite kernels: cosine of non-negative chroma, a Gaussian and a
+// Laplacian), and a segment [a, b) costs its within-segment scatter in the kernel's feature
+// space: sum_i k(i, i) - (1 / (b - a)) sum_{i, j} k(i, j). Dynamic programming gives the least
+// total cost cost[d] for every number of segments d, with every segment at least min_len long.
+struct Segmentations {
+    std::vector<double> cost;                      // cost[d - 1]: best cost with d segments
+    std::vector<std::vector<std::size_t>> starts;  // starts[d - 1]: inner segment starts
+};
+
+Segmentations segment(const Matrix& k, std::size_t min_len, std::size_t max_segments) {
+    const std::size_t m = k.size();
+    Segmentations out;
+    if (m == 0 || min_len == 0) return out;
+    // 2-D prefix sums: block(a, b) = sum of k over [a, b) x [a, b) in O(1).
+    std::vector<std::vector<double>> p(m + 1, std::vector<double>(m + 1, 0.0));
+    for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < m; ++j)
+            p[i + 1][j + 1] = k[i][j] + p[i][j + 1] + p[i + 1][j] - p[i][j];
+    auto cost = [&](std::size_t a, std::size_t b) {
+        const double block = p[b][b] - p[a][b] - p[b][a] + p[a][a];
+        const double trace = static_cast<double>(b - a);  // k(i, i) = 1
+        return trace - block / static_cast<double>(b - a);
     };
-    std::vector<Candidate> candidates;
-    for (std::size_t i = 1; i < m; ++i) {
-        const bool peak = nov[i] >= nov[i - 1] && (i + 1 >= m || nov[i] >= nov[i + 1]);
-        if (!peak || nov[i] <= 0.0) continue;
-        const std::size_t lo = i > window ? i - window : 0, hi = std::min(m, i + window + 1);
-        std::vector<double> local(nov.begin() + static_cast<std::ptrdiff_t>(lo),
-                                  nov.begin() + static_cast<std::ptrdiff_t>(hi));
-        std::nth_element(local.begin(),
-                         local.begin() + static_cast<std::ptrdiff_t>(local.size() / 2),
-                         local.end());
-        if (nov[i] < local[local.size() / 2] + k_threshold_share * (top - bottom)) continue;
-        candidates.push_back({place_boundary(f, g, i), nov[i]});
+    const double inf = std::numeric_limits<double>::infinity();
+    const std::size_t d_max = std::max<std::size_t>(1, std::min(max_segments, m / min_len));
+    std::vector<double> prev(m + 1, inf), cur(m + 1, inf);
+    std::vector<std::vector<std::size_t>> from(d_max, std::vector<std::size_t>(m + 1, 0));
+    for (std::size_t b = min_len; b <= m; ++b) prev[b] = cost(0, b);
+    out.cost.push_back(prev[m]);
+    out.starts.emplace_back();
+    for (std::size_t d = 2; d <= d_max; ++d) {
+        std::fill(cur.begin(), cur.end(), inf);
+        for (std::size_t b = d * min_len; b <= m; ++b)
+            for (std::size_t a = (d - 1) * min_len; a + min_len <= b; ++a) {
+                if (prev[a] == inf) continue;
+                const double c = prev[a] + cost(a, b);
+                if (c < cur[b]) {
+                    cur[b] = c;
+                    from[d - 1][b] = a;
+                }
+            }
+        if (cur[m] == inf) break;
+        std::vector<std::size_t> starts;
+        for (std::size_t dd = d, b = m; dd > 1; --dd) {
+            b = from[dd - 1][b];
+            starts.push_back(b);
+        }
+        std::reverse(starts.begin(), starts.end());
+        out.cost.push_back(cur[m]);
+        out.starts.push_back(std::move(starts));
+        std::swap(prev, cur);
     }
-    std::sort(candidates.begin(), candidates.end(),
-              [](const Candidate& a, const Candidate& b) { return a.value > b.value; });
+    return out;
+}
+
+// Penalty for d segments over n beats (E. Lebarbier, "Detecting multiple change-points in the
+// mean of Gaussian process by model selection", Signal Processing 85, 2005; the shape Arlot,
+// Celisse and Harchaoui use for kernel change points): sigma^2 d (5 + 2 log(n / d)), with the
+// published constants. The log term prices the choice of where the boundaries go. sigma^2, the
+// noise variance in the kernel's feature space, comes from successive differences (J. Rice,
+// "Bandwidth choice for nonparametric regression", Annals of Statistics 12, 1984), which a few
+// boundaries barely bias: ||phi_i - phi_{i+1}||^2 / 2 = 1 - k(i, i + 1) since k(i, i) = 1.
+double lebarbier_penalty(double sigma2, std::size_t beats, std::size_t segments) {
+    const double d = static_cast<double>(segments);
+    return sigma2 * d * (5.0 + 2.0 * std::log(static_cast<double>(beats) / d));
+}
+
+// The number of boundaries minimises the segmentation cost plus the penalty; each boundary is
+// then placed finely (place_boundary) and its strength is the checkerboard novelty there
+// relative to the song's strongest.
+std::vector<Boundary> pick_boundaries(const SpectralFrames& f, const Matrix& k,
+                                      const std::vector<double>& nov, const Grid& g,
+                                      const SectionOptions& opt) {
+    const std::size_t m = k.size();
+    const auto bpb = static_cast<std::size_t>(g.beats_per_bar);
+    // 0.9: beat-tracking jitter (a skipped or extra beat) must not forbid a section of exactly
+    // min_section_bars bars.
+    const auto min_len = std::max<std::size_t>(
+        1, static_cast<std::size_t>(
+               std::floor(0.9 * static_cast<double>(opt.min_section_bars * bpb))));
+    const Segmentations found = segment(k, min_len, m);
+    if (found.cost.empty() || m < 2) return {};
+    double sigma2 = 0.0;
+    for (std::size_t i = 0; i + 1 < m; ++i) sigma2 += 1.0 - k[i][i + 1];
+    sigma2 /= static_cast<double>(m - 1);
+    // found.cost[d] is the cost with d + 1 segments.
+    auto criterion = [&](std::size_t d) {
+        return found.cost[d] + lebarbier_penalty(sigma2, m, d + 1);
+    };
+    std::size_t best = 0;
+    for (std::size_t d = 1; d < found.cost.size(); ++d)
+        if (criterion(d) < criterion(best)) best = d;
+    const double top = std::max(1e-12, *std::max_element(nov.begin(), nov.end()));
     std::vector<Boundary> chosen;
-    for (const auto& c : candidates) {
-        if (c.time_s < min_gap_s || duration - c.time_s < min_gap_s) continue;
-        const bool clear = std::all_of(chosen.begin(), chosen.end(), [&](const Boundary& b) {
-            return std::abs(b.time_s - c.time_s) >= min_gap_s;
-        });
-        if (clear) chosen.push_back({c.time_s, c.value / top});
+    for (std::size_t i : found.starts[best]) {
+        double peak = nov[i];  // the novelty near the boundary (within a beat)
+        if (i > 0) peak = std::max(peak, nov[i - 1]);
+        if (i + 1 < m) peak = std::max(peak, nov[i + 1]);
+        chosen.push_back({place_boundary(f, g, i), std::clamp(peak / top, 0.0, 1.0)});
     }
-    std::sort(chosen.begin(), chosen.end(),
-              [](const Boundary& a, const Boundary& b) { return a.time_s < b.time_s; });
     return chosen;
 }
 
@@ -495,9 +552,10 @@ SectionMap find_sections(const SpectralFrames& frames, double duration_s, const 
     out.bar_energy_lufs = measures.bar_energy_lufs;
     out.bar_density = measures.bar_density;
 
-    const Matrix s = similarity(frames, grid);
+    const Similarities s = similarity(frames, grid);
     const int half = std::max(1, options.kernel_bars * grid.beats_per_bar);
-    const auto boundaries = pick_boundaries(frames, novelty(s, half), grid, options);
+    const auto boundaries =
+        pick_boundaries(frames, s.timbre_chroma, novelty(s.timbre_chroma, half), grid, options);
 
     std::vector<Section> detected;
     std::vector<double> strength;
@@ -515,7 +573,7 @@ SectionMap find_sections(const SpectralFrames& frames, double duration_s, const 
             start_strength = boundaries[k].strength;
         }
     }
-    const Matrix rel = section_similarity(s, grid, detected);
+    const Matrix rel = section_similarity(s.all, grid, detected);
     label_sections(detected, rel, cluster(rel, options.cluster_similarity), strength);
 
     if (options.given.empty()) {

@@ -7,13 +7,21 @@
 //    timbre (24 log-band levels, z-scored per band over the song) and loudness (BS.1770
 //    K-weighted, LUFS, per beat).
 // 2. One self-similarity matrix per feature (chroma: cosine; timbre: exp(-d^2 / 2 m^2) with m
-//    the median distance; loudness: exp(-|dL| / 6 LU)), averaged.
-// 3. Novelty: correlation along the diagonal with a Gaussian-tapered checkerboard kernel
-//    (J. Foote, "Automatic audio segmentation using a measure of audio novelty", ICME 2000),
-//    half width kernel_bars bars.
-// 4. Peaks: local maxima above an adaptive threshold (local median over +-8 bars plus a fixed
-//    share of the song's novelty range), strongest first, at least min_section_bars apart.
-// 5. Placing: a peak on a downbeat stays there; otherwise the boundary is refined to the frame
+//    the median distance; loudness: exp(-|dL| / 6 LU)). Boundaries use the mean of the chroma
+//    and timbre kernels: the z-scored band levels already carry the level, and a third kernel on
+//    loudness alone would double-weight dynamics (a crescendo is a change within a section).
+//    Labels use the mean of all three.
+// 3. Segmentation: kernel change-point detection (Harchaoui & Cappe 2007; Arlot, Celisse &
+//    Harchaoui, JMLR 2019). A segment costs its within-segment scatter in the kernel's feature
+//    space; dynamic programming finds the least-cost segmentation for every number of sections,
+//    each at least min_section_bars long (0.9 of it in beats, for tracking jitter).
+// 4. How many: the number of sections minimises cost + sigma^2 d (5 + 2 log(n / d)) (Lebarbier
+//    2005's penalty with its published constants; d sections over n beats), with sigma^2 the
+//    noise variance from successive differences. No threshold is tuned to the material.
+//    Each boundary's strength is the checkerboard novelty there (J. Foote, "Automatic audio
+//    segmentation using a measure of audio novelty", ICME 2000; half width kernel_bars bars)
+//    relative to the song's strongest.
+// 5. Placing: a boundary on a downbeat stays there; otherwise the boundary is refined to the frame
 //    (within a beat) where the band levels of the beat before and after differ most, and moves
 //    to a neighbouring downbeat only if within half a beat of it (joins that are not on the bar
 //    grid, e.g. edits between songs, keep their refined time).
@@ -73,7 +81,7 @@ struct SectionMap {
 
 struct SectionOptions {
     int min_section_bars = 4;
-    int kernel_bars = 2;               // half width of the checkerboard kernel
+    int kernel_bars = 2;               // half width of the novelty kernel (boundary strength)
     double cluster_similarity = 0.92;  // relative similarity above which sections share a label
     /// Sections the user gave (time and label). They win: detected sections are clipped around
     /// them, and only missing fields (energy, density, start_bar, an empty label) are filled.

@@ -49,6 +49,30 @@ double comb_score(const std::vector<double>& acf, double period) {
     return s;
 }
 
+// Octave check. The prior decides between a tempo and its double when their comb scores are
+// close, but the onset strength may be periodic at the faster period itself: then the slower
+// reading's extra evidence, the autocorrelation at the even multiples of the fast period, is no
+// stronger than at the odd ones, and the faster period is the fundamental. Decided by comparing
+// the means of the odd and even multiples 1..2 * k_comb_harmonics: the slower reading stands
+// only if the even mean is higher by more than two standard errors (Welch; the 95% rule).
+bool is_fundamental(const std::vector<double>& acf, double fast_period) {
+    std::vector<double> odd, even;
+    for (int h = 1; h <= 2 * k_comb_harmonics; ++h)
+        (h % 2 ? odd : even).push_back(interpolate(acf, h * fast_period));
+    auto mean_var = [](const std::vector<double>& v) {
+        const double n = static_cast<double>(v.size());
+        const double mean = std::accumulate(v.begin(), v.end(), 0.0) / n;
+        double ss = 0.0;
+        for (double x : v) ss += (x - mean) * (x - mean);
+        return std::pair{mean, ss / (n - 1.0)};
+    };
+    const auto [odd_mean, odd_var] = mean_var(odd);
+    const auto [even_mean, even_var] = mean_var(even);
+    const double standard_error = std::sqrt(odd_var / static_cast<double>(odd.size()) +
+                                            even_var / static_cast<double>(even.size()));
+    return odd_mean > 0.0 && even_mean - odd_mean < 2.0 * standard_error;
+}
+
 struct TempoEstimate {
     double period_frames = 0.0;
     double confidence = 0.0;
@@ -78,7 +102,9 @@ TempoEstimate estimate_period(const std::vector<float>& onset, double hop_s,
         const double denom = a - 2.0 * b + c;
         if (denom < 0.0) log_bpm += 0.5 * (a - c) / denom * std::log(k_grid_ratio);
     }
-    const double period = 60.0 / (std::exp(log_bpm) * hop_s);
+    double period = 60.0 / (std::exp(log_bpm) * hop_s);
+    while (60.0 / (0.5 * period * hop_s) <= opt.max_bpm && is_fundamental(acf, 0.5 * period))
+        period *= 0.5;
     const double periodicity = comb_score(acf, period) / k_comb_harmonics;
     return {period, std::clamp(periodicity, 0.0, 1.0)};
 }

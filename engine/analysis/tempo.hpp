@@ -6,7 +6,10 @@
 // 2. Tempo: autocorrelation of the onset strength, scored by a comb over the first four
 //    multiples of each candidate period, 60-200 BPM on a 0.25% grid, times a perceptual prior
 //    (log-Gaussian around 120 BPM, one octave standard deviation; after Ellis 2007 and Moelants
-//    & McKinney's preferred tempo).
+//    & McKinney's preferred tempo). Octave check: where the faster reading (double tempo, within
+//    max_bpm) is itself the fundamental period of the onset strength, it wins over the prior:
+//    the autocorrelation at the even multiples of the fast period (the slower reading's extra
+//    evidence) is then not higher than at the odd ones by more than two standard errors.
 // 3. Beats: dynamic programming (D. P. W. Ellis, "Beat Tracking by Dynamic Programming", JNMR
 //    36(1), 2007): maximise onset strength at the beats minus a penalty
 //    tightness * log(interval / period)^2 on every interval. Beats are refined to the parabolic

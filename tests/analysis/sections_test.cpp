@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "support/arrangement_signals.hpp"
 #include "support/paths.hpp"
+#include "support/sections_scores.hpp"
 #include "support/signals.hpp"
 
 namespace secondear::analysis {
@@ -166,11 +169,14 @@ TEST(SectionsReleaseOnly, LongSyntheticSongs) {
         SongSpec spec;
         spec.tempo_bpm = bpm;  // the brief's 52-bar form
         const Analysed a = analyse(spec);
-        // Measured: at 174 BPM the tempo reads 87 (an octave error, see tempo_test), so its bars
-        // are twice as long and the 4-bar parts fall under the minimum section length
-        // (F = 0.73). Sections are judged where the pulse is right.
+        const auto s = test::sections::score_boundaries(inner_starts(a.map.sections),
+                                                        inner_starts(a.song), 0.5);
+        std::printf("synthetic 52-bar song at %.0f BPM (read %.2f): P %.2f R %.2f F %.2f\n", bpm,
+                    a.tempo.tempo_bpm, s.precision, s.recall, s.f);
+        // Sections are judged where the pulse is right (at half tempo bars last twice as long
+        // and 4-bar parts fall under the minimum section length); measured: all five are.
         if (std::abs(a.tempo.tempo_bpm - bpm) / bpm >= 0.02) continue;
-        EXPECT_GE(f_measure(inner_starts(a.map.sections), inner_starts(a.song), 0.5), 0.8) << bpm;
+        EXPECT_GE(s.f, 0.8) << bpm;
         for (const auto& truth : a.song.sections) {
             if (truth.label != "verse" && truth.label != "chorus") continue;
             EXPECT_EQ(section_at(a.map, 0.5 * (truth.start_s + truth.end_s)).label, truth.label)
@@ -181,6 +187,9 @@ TEST(SectionsReleaseOnly, LongSyntheticSongs) {
 
 TEST(SectionsReleaseOnly, ManyCorpusConcatenations) {
     SECONDEAR_REQUIRE_CORPUS();
+    // The boundary benchmark (docs/benchmarks.md, bench/sections_bench.sh): seven fixed
+    // rotations of seven corpus mixes, four 15 s excerpts from 20 s in, so every mix appears in
+    // four rotations at each position once. Prints P, R and F per rotation and the mean.
     const std::vector<std::string> mixes = {
         "mixes/kevin_macleod-vibe_ace.flac",
         "mixes/karissa_hobbs-lets_go_fishin-first60s.flac",
@@ -189,23 +198,29 @@ TEST(SectionsReleaseOnly, ManyCorpusConcatenations) {
         "mixes/kevin_macleod-krampus_workshop-first60s.flac",
         "mixes/kevin_macleod-gold_rush.flac",
         "multitrack/software_entwicklungskit-caesium/reference_master_artist_excerpt.flac"};
-    double sum_f = 0.0;
+    double sum_f = 0.0, min_f = 1.0;
     int runs = 0;
     for (std::size_t first = 0; first < mixes.size(); ++first) {
         std::vector<std::filesystem::path> files;
         for (std::size_t k = 0; k < 4; ++k)
             files.push_back(test::corpus_path(mixes[(first + k) % mixes.size()]));
         const auto c = test::arrangement::concatenate_excerpts(files, 20.0, 15.0, 44100.0);
-        const SectionMap map = find_sections(c.mix, analyze_tempo(c.mix));
-        const double f = f_measure(inner_starts(map.sections), c.boundaries_s, 0.5);
-        // A regression guard at the measured level (worst rotation 0.44), not the goal.
-        EXPECT_GE(f, 0.4) << "rotation " << first;
-        sum_f += f;
+        const TempoResult tempo = analyze_tempo(c.mix);
+        const SectionMap map = find_sections(c.mix, tempo);
+        const auto found = inner_starts(map.sections);
+        const auto s = test::sections::score_boundaries(found, c.boundaries_s, 0.5);
+        std::printf("rotation %zu: %.1f BPM, P %.2f R %.2f F %.2f, found", first, tempo.tempo_bpm,
+                    s.precision, s.recall, s.f);
+        for (double t : found) std::printf(" %.2f", t);
+        std::printf("\n");
+        sum_f += s.f;
+        min_f = std::min(min_f, s.f);
         ++runs;
     }
-    // Measured mean 0.62: below the 0.8 on this broader set (orchestral and piano
-    // excerpts with internal changes give extra boundaries); a guard against regressions.
-    EXPECT_GE(sum_f / runs, 0.6);
+    std::printf("mean F %.3f, minimum %.3f over %d rotations\n", sum_f / runs, min_f, runs);
+    EXPECT_GE(sum_f / runs, 0.8);  // the target
+    // Measured worst rotation: 0.80 (one join of three missed, nothing extra); a guard.
+    EXPECT_GE(min_f, 0.75);
 }
 
 }  // namespace
