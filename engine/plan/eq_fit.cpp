@@ -12,12 +12,14 @@ std::vector<dsp::EqBandParams> basis(const EqFitOptions& o) {
         return dsp::EqBandParams{.type = type, .freq_hz = hz, .gain_db = 0.0, .q = q};
     };
     if (o.fine) {
-        // Shelves at the ends, a peak on every 1/3-octave centre between (Q 4.3 = 1/3-octave
-        // bandwidth): fine enough to follow a reference band by band.
-        bands.push_back(band(dsp::EqBandType::low_shelf, 50.0, 0.7));
-        for (double hz = 63.0; hz < 11000.0; hz *= std::pow(2.0, 1.0 / 3.0))
-            bands.push_back(band(dsp::EqBandType::peak, hz, 4.3));
-        bands.push_back(band(dsp::EqBandType::high_shelf, 12500.0, 0.7));
+        // A peak on every 1/3-octave centre from 40 Hz to 16 kHz (Q 4.3 = 1/3-octave bandwidth),
+        // shelves beyond them: fine enough to follow a reference band by band to both ends of
+        // the matched range.
+        bands.push_back(band(dsp::EqBandType::low_shelf, 31.5, 0.7));
+        // Base-10 centres (IEC 61260): 1 kHz x 10^(k/10), k = -14 (39.8 Hz) .. 12 (15.8 kHz).
+        for (int k = -14; k <= 12; ++k)
+            bands.push_back(band(dsp::EqBandType::peak, 1000.0 * std::pow(10.0, k / 10.0), 4.3));
+        bands.push_back(band(dsp::EqBandType::high_shelf, 18000.0, 0.7));
     } else {
         // Shelves plus octave-wide peaks (Q 1.41): broad, musical corrections.
         bands.push_back(band(dsp::EqBandType::low_shelf, 80.0, 0.7));
@@ -63,15 +65,17 @@ std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double
 
 dsp::EqParams fit_eq_curve(const std::vector<std::pair<double, double>>& desired,
                            const EqFitOptions& o) {
+    const double max_cut_db = o.max_cut_db.value_or(o.max_gain_db);
     std::vector<std::pair<double, double>> pts;
-    for (const auto& p : desired)
-        if (p.first < 0.45 * o.sample_rate_hz) pts.push_back(p);
+    for (const auto& [hz, db] : desired)
+        if (hz < 0.45 * o.sample_rate_hz)
+            pts.emplace_back(hz, std::clamp(db, -max_cut_db, o.max_gain_db));
     auto bands = basis(o);
     const std::size_t n = bands.size();
     if (pts.empty() || n == 0) return {};
     constexpr double k_step_db = 0.5;   // finite-difference step for the Jacobian
     constexpr double k_damping = 0.05;  // ridge term: keeps neighbouring bands from fighting
-    for (int iteration = 0; iteration < 4; ++iteration) {
+    for (int iteration = 0; iteration < 8; ++iteration) {
         std::vector<double> residual(pts.size());
         for (std::size_t i = 0; i < pts.size(); ++i) {
             double model = 0.0;
@@ -98,8 +102,7 @@ dsp::EqParams fit_eq_curve(const std::vector<std::pair<double, double>>& desired
             jtj[a][a] += k_damping * static_cast<double>(pts.size());
         const auto delta = solve(jtj, jtr);
         for (std::size_t k = 0; k < n; ++k)
-            bands[k].gain_db =
-                std::clamp(bands[k].gain_db + delta[k], -o.max_gain_db, o.max_gain_db);
+            bands[k].gain_db = std::clamp(bands[k].gain_db + delta[k], -max_cut_db, o.max_gain_db);
     }
     dsp::EqParams out;
     for (auto b : bands) {

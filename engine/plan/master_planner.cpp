@@ -176,7 +176,11 @@ Plan make_master_plan(const analysis::Analysis& in, const std::string& input_pat
                 d = std::copysign(excess, d);
             }
         }
+        // A reference match may boost a band by 12 dB and cut it by 24 dB: a dull or
+        // bass-light reference is followed down further than a bright one is followed up,
+        // since a cut cannot lift noise or peaks.
         EqFitOptions fit{.max_gain_db = match_tone ? 12.0 : 3.0,
+                         .max_cut_db = match_tone ? std::optional<double>(24.0) : std::nullopt,
                          .min_gain_db = 0.25,
                          .fine = match_tone,
                          .sample_rate_hz = sr};
@@ -187,6 +191,24 @@ Plan make_master_plan(const analysis::Analysis& in, const std::string& input_pat
         if (!match_tone && largest < 1.0) eq.bands.clear();
         const std::string against =
             match_tone ? "the reference " + ref->path : intent.tonal_target_name;
+        // What the bounds leave unmatched, said rather than hidden.
+        double remainder_db = 0.0;
+        double remainder_hz = 0.0;
+        for (const auto& [hz, d] : deviation) {
+            const double left = d - dsp::Equalizer::response_db(eq, hz, sr);
+            if (hz < 0.45 * sr && std::fabs(left) > std::fabs(remainder_db)) {
+                remainder_db = left;
+                remainder_hz = hz;
+            }
+        }
+        constexpr double k_remainder_worth_saying_db = 3.0;
+        const std::string remainder_text =
+            match_tone && std::fabs(remainder_db) > k_remainder_worth_saying_db
+                ? fmt::format(
+                      " The safety bounds (boost at most {:.0f} dB, cut at most {:.0f} dB) "
+                      "leave {:+.1f} dB unmatched at {:.0f} Hz.",
+                      fit.max_gain_db, *fit.max_cut_db, remainder_db, remainder_hz)
+                : "";
         if (!eq.bands.empty()) {
             m.chain.push_back(
                 {"master.eq",
@@ -195,13 +217,16 @@ Plan make_master_plan(const analysis::Analysis& in, const std::string& input_pat
                  eq,
                  {match_tone ? "EQ_MATCH_REFERENCE" : "EQ_TOWARD_TARGET_CURVE",
                   fmt::format("Tonal balance differs from {} by up to {:+.1f} dB (at {:.0f} Hz, "
-                              "smoothed over 2/3 octave); minimum-phase EQ moves it {}: {}.",
+                              "{}); minimum-phase EQ moves it {}: {}.{}",
                               against, worst, worst_hz,
+                              match_tone ? "per 1/3-octave band" : "smoothed over 2/3 octave",
                               match_tone ? fmt::format("{:.0f}% of the way", ref->amount * 100)
                                          : "back inside the genre's normal range",
-                              eq_summary(eq)),
+                              eq_summary(eq), remainder_text),
                   {{"largest_deviation_db", worst},
                    {"largest_deviation_hz", worst_hz},
+                   {"remainder_db", remainder_db},
+                   {"remainder_hz", remainder_hz},
                    {"tolerance_db", match_tone ? 0.0 : intent.tonal_tolerance_db}}}});
         } else {
             plan.decisions.push_back(
@@ -290,17 +315,20 @@ Plan make_master_plan(const analysis::Analysis& in, const std::string& input_pat
 
     // 5. Optional clipper: shaves the fastest peaks so loud targets need less limiting.
     if (intent.clipper)
-        m.clipper = ProcessorEntry{"master.clipper", true, false,
-                           dsp::SaturationParams{.drive_db = 0.0,
-                                                 .mix = 1.0,
-                                                 .mode = dsp::SaturationMode::hard_clip,
-                                                 .ceiling_db = m.target.ceiling_dbtp + 1.5,
-                                                 .output_db = 0.0},
-                           {"CLIPPER_FOR_LOUD_TARGET",
-                            fmt::format("{} asks for {:.0f} LUFS: an oversampled clipper takes the "
-                                        "sharpest transient peaks first, so the limiter pumps less.",
-                                        m.target.name, m.target.loudness_lufs),
-                            {{"target_lufs", m.target.loudness_lufs}}}};
+        m.clipper = ProcessorEntry{
+            "master.clipper",
+            true,
+            false,
+            dsp::SaturationParams{.drive_db = 0.0,
+                                  .mix = 1.0,
+                                  .mode = dsp::SaturationMode::hard_clip,
+                                  .ceiling_db = m.target.ceiling_dbtp + 1.5,
+                                  .output_db = 0.0},
+            {"CLIPPER_FOR_LOUD_TARGET",
+             fmt::format("{} asks for {:.0f} LUFS: an oversampled clipper takes the "
+                         "sharpest transient peaks first, so the limiter pumps less.",
+                         m.target.name, m.target.loudness_lufs),
+             {{"target_lufs", m.target.loudness_lufs}}}};
 
     // 6. True-peak limiter and drive to the target (the drive is found by the renderer).
     m.limiter = dsp::LimiterParams{.ceiling_dbtp = m.target.ceiling_dbtp,
