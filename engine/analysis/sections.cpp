@@ -310,6 +310,7 @@ std::vector<Boundary> pick_boundaries(const SpectralFrames& f, const Matrix& k,
     double sigma2 = 0.0;
     for (std::size_t i = 0; i + 1 < m; ++i) sigma2 += 1.0 - k[i][i + 1];
     sigma2 /= static_cast<double>(m - 1);
+    if (sigma2 <= 1e-12) return {};  // identical beats: one section (rounding must not split it)
     // found.cost[d] is the cost with d + 1 segments.
     auto criterion = [&](std::size_t d) {
         return found.cost[d] + lebarbier_penalty(sigma2, m, d + 1);

@@ -149,6 +149,15 @@ TEST(Sections, SilenceIsOneSection) {
     EXPECT_TRUE(find_sections(AudioBuffer{}, TempoResult{}).sections.empty());
 }
 
+TEST(Sections, SteadyToneIsOneSection) {
+    // Every beat alike: the segmentation's cost is zero for any split, and rounding must not
+    // make one look better than none.
+    const auto tone = test::signals::sine(440.0, 44100.0, 20.0, -12.0);
+    const SectionMap map = find_sections(tone, analyze_tempo(tone));
+    expect_tiles(map, tone.duration_s());
+    EXPECT_EQ(map.sections.size(), 1u);
+}
+
 TEST(SectionsCorpus, ConcatenatedMixesBoundaries) {
     SECONDEAR_REQUIRE_CORPUS();
     // Four mixes of different character, 15 s each from 10 s in: joins at 15, 30 and 45 s.
