@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numbers>
 #include <set>
 
 #include <fmt/format.h>
@@ -23,6 +24,12 @@ constexpr double k_breakdown_drums_db = -2.0;
 constexpr double k_chorus_width = 0.15;  // side x1.15: +1.2 dB side/mid
 constexpr double k_intent_lift_db = 1.0;
 constexpr double k_intent_drier_db = -3.0;
+constexpr double k_level_hop_s = 0.1;  // TrackFeatures::level_dbfs_per_100ms
+// Section makeup differences under 0.1 dB are not worth a lane (a tenth of the least step a
+// listener notices).
+constexpr double k_min_contrast_makeup_db = 0.1;
+// A one-pole smoother covers 95% of a step in three time constants.
+constexpr double k_settle_time_constants = 3.0;
 
 bool lifts(const std::string& label) {
     return label == "chorus" || label == "drop";
@@ -147,12 +154,188 @@ struct Lanes {
     }
 };
 
+const dsp::CompressorParams* first_compressor(const std::vector<ProcessorEntry>& chain) {
+    for (const auto& e : chain)
+        if (const auto* p = std::get_if<dsp::CompressorParams>(&e.params); p && e.enabled) return p;
+    return nullptr;
+}
+
+double lane_at(const std::vector<AutomationLane>& lanes, const std::string& param, double t) {
+    for (const auto& l : lanes)
+        if (l.param == param) return value_at(l.points, t);
+    return 0.0;
+}
+
+double power_of_db(double db) {
+    return std::pow(10.0, db / 10.0);
+}
+
+/// A steady power (per channel) through the compressors of a chain, by their static curves.
+double through_compressors(const std::vector<ProcessorEntry>& chain, double power) {
+    for (const auto& e : chain)
+        if (const auto* p = std::get_if<dsp::CompressorParams>(&e.params); p && e.enabled)
+            power *= power_of_db(dsp::Compressor::static_gain_db(*p, 10.0 * std::log10(power)));
+    return power;
+}
+
+using ChannelPower = std::array<double, 2>;
+
+/// Power of a track's source block on the left and right of its bus: fader, gain lane, the -3 dB
+/// constant-power pan law normalised to unity at the centre (as dsp::GainStage).
+ChannelPower track_power(const Track& tr, double level_dbfs, double t) {
+    const double p = through_compressors(tr.chain, power_of_db(level_dbfs)) *
+                     power_of_db(tr.fader_db + lane_at(tr.automation, "gain_db", t));
+    const double theta = (tr.pan + 1.0) * std::numbers::pi / 4.0;
+    return {2.0 * p * std::cos(theta) * std::cos(theta),
+            2.0 * p * std::sin(theta) * std::sin(theta)};
+}
+
 }  // namespace
 
 AutomationIntent automation_intent_of(const std::vector<TrackEvidence>& tracks) {
     AutomationIntent out;
-    for (const auto& t : tracks) out.track_intents.push_back(t.intents);
+    for (const auto& t : tracks) {
+        out.track_intents.push_back(t.intents);
+        out.track_levels_dbfs_per_100ms.push_back(t.features.level_dbfs_per_100ms);
+    }
     return out;
+}
+
+SectionCompression estimate_section_compression(const Plan& plan, const AutomationIntent& intent) {
+    const auto mix = std::find_if(plan.buses.begin(), plan.buses.end(),
+                                  [](const Bus& b) { return b.kind == "mix"; });
+    const dsp::CompressorParams* comp =
+        mix != plan.buses.end() ? first_compressor(mix->chain) : nullptr;
+    std::size_t blocks = 0;
+    for (const auto& l : intent.track_levels_dbfs_per_100ms) blocks = std::max(blocks, l.size());
+    if (!comp || blocks == 0 || plan.sections.empty()) return {};
+
+    // Per 100 ms block: the mix's power per channel before the mix bus compressor.
+    std::vector<ChannelPower> mix_power(blocks, ChannelPower{0.0, 0.0});
+    for (std::size_t k = 0; k < blocks; ++k) {
+        const double t = (static_cast<double>(k) + 0.5) * k_level_hop_s;
+        std::map<std::string, ChannelPower> groups;
+        for (std::size_t i = 0; i < plan.tracks.size(); ++i) {
+            const Track& tr = plan.tracks[i];
+            if (tr.mute || i >= intent.track_levels_dbfs_per_100ms.size()) continue;
+            const auto& levels = intent.track_levels_dbfs_per_100ms[i];
+            if (k >= levels.size() || !std::isfinite(levels[k])) continue;
+            const auto p = track_power(tr, levels[k], t);
+            auto& to = tr.output_bus == "mix" ? mix_power[k] : groups[tr.output_bus];
+            to[0] += p[0];
+            to[1] += p[1];
+        }
+        for (const auto& [name, p] : groups) {
+            const auto bus = std::find_if(plan.buses.begin(), plan.buses.end(),
+                                          [&](const Bus& b) { return b.name == name; });
+            if (bus == plan.buses.end()) continue;
+            // A linked bus compressor follows the louder channel.
+            const double louder = std::max(p[0], p[1]);
+            const double gain =
+                louder > 0.0 ? through_compressors(bus->chain, louder) / louder : 1.0;
+            const double fader =
+                power_of_db(bus->fader_db + lane_at(bus->automation, "gain_db", t));
+            for (int c = 0; c < 2; ++c)
+                mix_power[k][static_cast<std::size_t>(c)] +=
+                    p[static_cast<std::size_t>(c)] * gain * fader;
+        }
+    }
+
+    SectionCompression out;
+    for (const auto& sec : plan.sections) {
+        double power = 0.0, compressed = 0.0;
+        std::size_t n = 0;
+        for (std::size_t k = 0; k < blocks; ++k) {
+            const double t = (static_cast<double>(k) + 0.5) * k_level_hop_s;
+            if (t < sec.start_s || t >= sec.end_s) continue;
+            ++n;
+            const double p = 0.5 * (mix_power[k][0] + mix_power[k][1]);
+            const double louder = std::max(mix_power[k][0], mix_power[k][1]);
+            if (louder <= 0.0) continue;
+            power += p;
+            compressed += p * power_of_db(dsp::Compressor::gain_computer_db(
+                                  *comp, 10.0 * std::log10(louder)));
+        }
+        out.loudness_db.push_back(power > 0.0 ? 10.0 * std::log10(power / static_cast<double>(n))
+                                              : -std::numeric_limits<double>::infinity());
+        out.gain_reduction_db.push_back(power > 0.0 ? 10.0 * std::log10(power / compressed) : 0.0);
+    }
+    return out;
+}
+
+void keep_section_contrast(Plan& plan, const AutomationIntent& intent) {
+    const auto& sec = plan.sections;
+    if (sec.size() < 2) return;
+    const auto est = estimate_section_compression(plan, intent);
+    if (est.gain_reduction_db.empty()) return;
+    double least = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < sec.size(); ++i)
+        if (std::isfinite(est.loudness_db[i])) least = std::min(least, est.gain_reduction_db[i]);
+    if (!std::isfinite(least)) return;
+    std::vector<double> makeup;
+    for (std::size_t i = 0; i < sec.size(); ++i)
+        makeup.push_back(
+            std::isfinite(est.loudness_db[i]) ? round2(est.gain_reduction_db[i] - least) : 0.0);
+    if (*std::max_element(makeup.begin(), makeup.end()) < k_min_contrast_makeup_db) return;
+
+    auto mix = std::find_if(plan.buses.begin(), plan.buses.end(),
+                            [](const Bus& b) { return b.kind == "mix"; });
+    const auto& comp = *first_compressor(mix->chain);
+    const double rise_s = std::max(k_min_ramp_s, k_settle_time_constants * comp.attack_ms / 1000.0);
+    const double fall_s =
+        std::max(k_min_ramp_s, k_settle_time_constants * comp.release_ms / 1000.0);
+    // The makeup follows the compressor: from each boundary, up as fast as it clamps down and
+    // down as slowly as it lets go (at most half the section entered).
+    std::vector<AutomationPoint> points = {{sec.front().start_s, makeup.front()}};
+    for (std::size_t i = 1; i < sec.size(); ++i) {
+        if (makeup[i] == makeup[i - 1]) continue;
+        const double r = std::min(makeup[i] > makeup[i - 1] ? rise_s : fall_s,
+                                  0.5 * (sec[i].end_s - sec[i].start_s));
+        points.push_back({sec[i].start_s, makeup[i - 1]});
+        points.push_back({sec[i].start_s + r, makeup[i]});
+    }
+
+    std::vector<double> after_bus, kept;
+    for (std::size_t i = 0; i < sec.size(); ++i) {
+        after_bus.push_back(est.loudness_db[i] - est.gain_reduction_db[i]);
+        kept.push_back(after_bus.back() + makeup[i]);
+    }
+    const double before_lu = section_contrast_lu(sec, est.loudness_db);
+    const double flattened_lu = section_contrast_lu(sec, after_bus);
+    const double kept_lu = section_contrast_lu(sec, kept);
+    analysis::Evidence evidence = {{"attack_ms", comp.attack_ms}, {"release_ms", comp.release_ms}};
+    std::string moves;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < sec.size(); ++i) {
+        if (!seen.insert(sec[i].label).second) continue;
+        evidence.emplace_back("gain_reduction_" + sec[i].label + "_db",
+                              round2(est.gain_reduction_db[i]));
+        if (makeup[i] != 0.0)
+            moves += (moves.empty() ? "" : ", ") +
+                     fmt::format("{:+.2f} dB in the {}", makeup[i], sec[i].label);
+    }
+    std::string contrast;
+    if (std::isfinite(before_lu) && std::isfinite(flattened_lu) && std::isfinite(kept_lu)) {
+        evidence.emplace_back("contrast_before_bus_lu", round2(before_lu));
+        evidence.emplace_back("contrast_after_bus_lu", round2(flattened_lu));
+        evidence.emplace_back("contrast_kept_lu", round2(kept_lu));
+        contrast = fmt::format(
+            " The chorus stands {:.2f} LU over the verse before the compressor; it would "
+            "stand {:.2f} LU over it after, and stands {:.2f} LU over it with the makeup.",
+            before_lu, flattened_lu, kept_lu);
+    }
+    mix->automation.push_back(
+        {"makeup_db",
+         std::move(points),
+         {"SECTION_CONTRAST_KEPT",
+          fmt::format("Mix-bus makeup after the compressor, {}: the compressor works harder on "
+                      "the louder sections (estimated from the tracks' levels and its static "
+                      "curve), and the makeup gives back what it takes beyond the least "
+                      "compressed section, so the song's energy contrast is kept, not "
+                      "flattened; it rises over {:.2f} s and falls over {:.2f} s from each "
+                      "boundary, as the compressor clamps and lets go.{}",
+                      moves, rise_s, fall_s, contrast),
+          std::move(evidence)}});
 }
 
 double genre_move_scale(const std::string& genre) {
@@ -178,6 +361,7 @@ void automate_sections(Plan& plan, const AutomationIntent& intent) {
                           "so nothing rides the sections.",
                           plan.genre),
               {{"sections", static_cast<double>(sec.size())}}}});
+        keep_section_contrast(plan, intent);
         return;
     }
     const double bpm = plan.tempo_bpm > 0 ? plan.tempo_bpm : 120.0;
@@ -279,6 +463,7 @@ void automate_sections(Plan& plan, const AutomationIntent& intent) {
                           lanes.moves_text(width, 1.0, "x{:.2f}"),
                           20.0 * std::log10(1.0 + scale * k_chorus_width), ramp_text),
               ramp_evidence}});
+    keep_section_contrast(plan, intent);
 }
 
 std::vector<double> section_loudness_lufs(const std::vector<double>& short_term_lufs_per_100ms,
