@@ -22,8 +22,12 @@ cymbals) would have nothing to match and would pull their gains down. Pure Pytho
 the machine): the Gram matrix is built with sum(map(mul, a, b)) on float32 arrays, then solved by
 Gaussian elimination with partial pivoting.
 
-usage: bench/balance_recovery.py [SECONDEAR] [WORK_DIR] [SEEDS]
-  defaults: build/bench/secondear, /tmp/balance_recovery, 5 seeds (1..SEEDS).
+The genre: with GENRE given, every mix runs with `--genre GENRE` (a user who mixes a song knows
+its genre; the corpus README calls "Caesium" electronic pop); without it, `secondear mix` guesses
+the genre from the scrambled stems' plain sum. The genre each mix used is printed.
+
+usage: bench/balance_recovery.py [SECONDEAR] [WORK_DIR] [SEEDS] [GENRE]
+  defaults: build/bench/secondear, /tmp/balance_recovery, 5 seeds (1..SEEDS), no genre.
 """
 import array
 import json
@@ -38,6 +42,7 @@ import sys
 BIN = sys.argv[1] if len(sys.argv) > 1 else "build/bench/secondear"
 WORK = sys.argv[2] if len(sys.argv) > 2 else "/tmp/balance_recovery"
 SEEDS = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+GENRE = sys.argv[4] if len(sys.argv) > 4 else ""
 CORPUS = os.environ.get("SECONDEAR_CORPUS", "/work/shared/corpus")
 SONG = f"{CORPUS}/multitrack/software_entwicklungskit-caesium"
 SCRAMBLE_DB = 12.0
@@ -163,7 +168,7 @@ def main():
 
     # 2. Scrambled folders, mixed by secondear.
     ours, scrambled = {}, {}
-    offsets = {}
+    offsets, genres = {}, {}
     for seed in range(1, SEEDS + 1):
         rng = random.Random(seed)
         offsets[seed] = {n: rng.uniform(-SCRAMBLE_DB, SCRAMBLE_DB) for n in names}
@@ -176,7 +181,9 @@ def main():
         scr = loudness([f"{d}/{n}.wav" for n in active])
         scrambled[seed] = {n: l - sum_lufs for n, l in zip(active, scr)}
         proj = f"{WORK}/proj_{seed}"
-        run(BIN, "mix", d, "-o", proj)
+        run(BIN, "mix", d, "-o", proj, *(["--genre", GENRE] if GENRE else []))
+        with open(f"{proj}/plan.json") as f:
+            genres[seed] = json.load(f)["genre"]
         mix_lufs = loudness([f"{proj}/mix.wav"])[0]
         got = loudness([f"{proj}/stems/{n}.wav" for n in active])
         ours[seed] = {n: (l - mix_lufs if l is not None else None) for n, l in zip(active, got)}
@@ -192,6 +199,8 @@ def main():
     e_ours = errors(ours.values())
     e_scr = errors(scrambled.values())
     e_eq = errors([equal])
+    print(f"Genre: {'given, ' + GENRE if GENRE else 'guessed'} (per seed: "
+          + ", ".join(f"{s} {g}" for s, g in genres.items()) + ").")
     print("Lag of the master behind each stem (frames at 24 kHz): "
           + ", ".join(f"{n} {lags[n]}" for n in active))
     print(f"Least squares ({k} active stems, both channels, 24 kHz): residual {residual_db:.1f} dB "

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -83,6 +84,33 @@ double percentile(std::vector<double> v, double p) {
     const auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(idx), v.end());
     return v[idx];
+}
+
+/// BS.1770-4 gating on 100 ms block powers: 400 ms windows with a 100 ms hop (four blocks),
+/// absolute gate at -70 dB, then relative gate 10 dB under the mean of the windows that passed;
+/// the mean power of the windows left, in dB (same reference as the powers), or -inf.
+double gated_level_db(const std::vector<double>& block_power) {
+    constexpr std::size_t k_window_blocks = 4;
+    std::vector<double> w;
+    for (std::size_t b = 0; b + k_window_blocks <= block_power.size(); ++b) {
+        double p = 0.0;
+        for (std::size_t k = 0; k < k_window_blocks; ++k) p += block_power[b + k];
+        w.push_back(p / static_cast<double>(k_window_blocks));
+    }
+    const auto mean_above = [&](double gate) {
+        double sum = 0.0;
+        std::size_t n = 0;
+        for (double p : w)
+            if (p > gate) {
+                sum += p;
+                ++n;
+            }
+        return n > 0 ? sum / static_cast<double>(n) : 0.0;
+    };
+    const double absolute = mean_above(std::pow(10.0, -70.0 / 10.0));
+    if (absolute <= 0.0) return -std::numeric_limits<double>::infinity();
+    const double relative = mean_above(absolute * std::pow(10.0, -10.0 / 10.0));
+    return relative > 0.0 ? 10.0 * std::log10(relative) : -std::numeric_limits<double>::infinity();
 }
 
 double round2(double x) {
@@ -504,36 +532,83 @@ struct Planner {
              {"expected_gain_reduction_db", expected_gr}}));
     }
 
+    /// How loud a track plays at a given fader, block by block: its 100 ms block powers scaled
+    /// so that their BS.1770 gated mean equals its integrated loudness (one factor per track,
+    /// which stands in for K-weighting and the channel count).
+    std::vector<double> loudness_blocks(std::size_t i) const {
+        const auto& f = in[i].features;
+        std::vector<double> p;
+        p.reserve(f.level_dbfs_per_100ms.size());
+        for (double db : f.level_dbfs_per_100ms)
+            p.push_back(std::isfinite(db) ? std::pow(10.0, db / 10.0) : 0.0);
+        const double own = gated_level_db(p);
+        if (!std::isfinite(own) || !std::isfinite(f.integrated_lufs)) return {};
+        const double scale = std::pow(10.0, (f.integrated_lufs - own) / 10.0);
+        for (double& x : p) x *= scale;
+        return p;
+    }
+
+    /// Loudness (LUFS) of a track's loudest 3 s passage (the EBU R 128 short-term window),
+    /// from its calibrated 100 ms blocks; -inf when it never plays.
+    static double loudest_passage_lufs(const std::vector<double>& blocks) {
+        constexpr std::size_t k_short_term_blocks = 30;
+        double best = 0.0;
+        for (std::size_t b = 0; b + k_short_term_blocks <= blocks.size(); ++b) {
+            double p = 0.0;
+            for (std::size_t k = 0; k < k_short_term_blocks; ++k) p += blocks[b + k];
+            best = std::max(best, p / static_cast<double>(k_short_term_blocks));
+        }
+        return best > 0.0 ? 10.0 * std::log10(best) : -std::numeric_limits<double>::infinity();
+    }
+
+    /// For each placed track, how many parts of its role play with it on average over the
+    /// blocks where it plays (itself included; a block counts when it is within 20 LU of the
+    /// part's integrated loudness, which keeps its softer notes and drops tails and silence).
+    std::vector<double> parts_playing_together(const std::vector<std::vector<double>>& blocks,
+                                               const std::vector<bool>& placed) const {
+        std::vector<std::vector<bool>> on(in.size());
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (!placed[i]) continue;
+            const double floor = std::pow(10.0, (in[i].features.integrated_lufs - 20.0) / 10.0);
+            for (double x : blocks[i]) on[i].push_back(x > floor);
+        }
+        std::vector<double> together(in.size(), 1.0);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            double sum = 0.0;
+            std::size_t n = 0;
+            for (std::size_t b = 0; b < on[i].size(); ++b) {
+                if (!on[i][b]) continue;
+                ++n;
+                for (std::size_t j = 0; j < in.size(); ++j)
+                    if (roles[j] == roles[i] && b < on[j].size() && on[j][b]) sum += 1.0;
+            }
+            if (n > 0) together[i] = sum / static_cast<double>(n);
+        }
+        return together;
+    }
+
     void balance() {
         const std::string lead = lead_role();
-        std::map<std::string, int> per_role;
-        for (std::size_t i = 0; i < in.size(); ++i)
-            if (!in[i].features.silent) ++per_role[roles[i]];
+        // Where each track plays (integrated LUFS); NaN = not in the mix.
+        std::vector<double> level(in.size(), std::numeric_limits<double>::quiet_NaN());
+        std::vector<bool> placed(in.size(), false);  // set here (not locked, not a tail)
+        std::vector<std::vector<double>> blocks(in.size());
         for (std::size_t i = 0; i < in.size(); ++i) {
             Track& tr = plan.tracks[i];
             const auto& f = in[i].features;
             if (auto it = in[i].locked.find("fader_db"); it != in[i].locked.end()) {
                 tr.fader_db = it->second;
                 tr.fader_locked = true;
+                if (!f.silent && std::isfinite(f.integrated_lufs))
+                    level[i] = f.integrated_lufs + tr.fader_db;
                 continue;
             }
             if (f.silent || !std::isfinite(f.integrated_lufs)) continue;
-            const double offset = balance_offset_lu(roles[i], intent.genre.name) -
-                                  balance_offset_lu(lead, intent.genre.name);
-            // Mics of one instrument share its level (each -10 log10 n); several parts of one
-            // role (a stack of backing vocals, two guitars) are a section: each sits a little
-            // lower, half of that.
-            const int n = per_role[roles[i]];
-            const bool one_source = roles[i] == "kick" || roles[i] == "snare" ||
-                                    roles[i] == "toms" || roles[i] == "overheads" ||
-                                    roles[i] == "room";
-            const double share =
-                n > 1 ? (one_source ? 1.0 : 0.5) * 10.0 * std::log10(static_cast<double>(n)) : 0.0;
-            const double target = lead_lufs() + offset - share;
             if (f.peak_dbfs < -40.0) {
                 // Only tails or ambience (peaks under -40 dBFS): bringing it up to a part's level
                 // would turn a reverb tail into a part. It stays as printed.
                 tr.fader_db = 0.0;
+                level[i] = f.integrated_lufs;
                 decide(tr.name, "noted", "BALANCE_QUIET_STEM",
                        fmt::format("{} only holds tails or ambience (peaks at {:.0f} dBFS): its "
                                    "fader stays at 0 dB instead of being raised to a {} level.",
@@ -541,19 +616,129 @@ struct Planner {
                        {{"peak_dbfs", f.peak_dbfs}, {"track_lufs", f.integrated_lufs}});
                 continue;
             }
-            tr.fader_db = round2(std::clamp(target - f.integrated_lufs, -40.0, 24.0));
-            decide(tr.name, "noted", "BALANCE",
-                   fmt::format(
-                       "Fader {:+.1f} dB: {} sits {:+.1f} LU from the lead ({}) in a {} "
-                       "balance{} (measured {:.1f} LUFS, aiming at {:.1f}).",
-                       tr.fader_db, roles[i], offset, lead, intent.genre.name,
-                       n > 1 ? fmt::format(", shared with {} other {} track(s)", n - 1, roles[i])
-                             : std::string(),
-                       f.integrated_lufs, target),
-                   {{"track_lufs", f.integrated_lufs},
-                    {"target_lufs", target},
-                    {"offset_from_lead_lu", offset}});
+            placed[i] = true;
+            blocks[i] = loudness_blocks(i);
         }
+        const std::vector<double> together = parts_playing_together(blocks, placed);
+        std::vector<double> offsets(in.size(), 0.0), shares(in.size(), 0.0), climax(in.size(), 0.0);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (!placed[i]) continue;
+            offsets[i] = balance_offset_lu(roles[i], intent.genre.name) -
+                         balance_offset_lu(lead, intent.genre.name);
+            // Mics of one instrument share its level (each -10 log10 n); parts of one role that
+            // play together (a stack of backing vocals, two guitars) are a section: each sits a
+            // little lower, half of that. n counts the parts playing at the same time, so parts
+            // that take turns (a verse double, a chorus harmony) each keep the role's level.
+            const bool one_source = roles[i] == "kick" || roles[i] == "snare" ||
+                                    roles[i] == "toms" || roles[i] == "overheads" ||
+                                    roles[i] == "room";
+            shares[i] = (one_source ? 1.0 : 0.5) * 10.0 * std::log10(together[i]);
+            // An effect (a swell, a riser, a granular wash) is heard at its climax and must not
+            // poke out there: it is balanced by its loudest 3 s passage, not by its average.
+            if (roles[i] == "fx" && !blocks[i].empty())
+                climax[i] =
+                    std::max(0.0, loudest_passage_lufs(blocks[i]) - in[i].features.integrated_lufs);
+            level[i] = lead_lufs() + offsets[i] - shares[i] - climax[i];
+        }
+        const VocalPlacement vocal = place_vocals(lead, level, placed);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (!placed[i]) continue;
+            Track& tr = plan.tracks[i];
+            const auto& f = in[i].features;
+            const bool moved = vocal.applied && is_vocal(roles[i]);
+            const double target = level[i] + (moved ? vocal.shift_db : 0.0);
+            tr.fader_db = round2(std::clamp(target - f.integrated_lufs, -40.0, 24.0));
+            std::string text = fmt::format(
+                "Fader {:+.1f} dB: {} sits {:+.1f} LU from the lead ({}) in a {} balance",
+                tr.fader_db, roles[i], offsets[i], lead, intent.genre.name);
+            analysis::Evidence ev = {{"track_lufs", f.integrated_lufs},
+                                     {"target_lufs", target},
+                                     {"offset_from_lead_lu", offsets[i]}};
+            if (shares[i] > 0.05) {
+                text += fmt::format(", {:.1f} dB lower as one of {:.1f} {} parts playing together",
+                                    shares[i], together[i], roles[i]);
+                ev.emplace_back("parts_playing_together", together[i]);
+            }
+            if (climax[i] > 0.05) {
+                text += fmt::format(
+                    ", set by its loudest 3 s passage ({:.1f} LU over its average: an effect must "
+                    "not poke out at its climax)",
+                    climax[i]);
+                ev.emplace_back("loudest_passage_over_integrated_lu", climax[i]);
+            }
+            if (moved) {
+                text += fmt::format(
+                    "; the vocals then move {:+.1f} dB together so that the lead vocal sits "
+                    "{:+.1f} LU from the whole mix, the {} profile's vocal level (the mix "
+                    "predicted from every part's level over time, not from their integrated "
+                    "loudness alone, since parts that take turns do not add up)",
+                    vocal.shift_db, intent.genre.lead_vocal_offset_lu, intent.genre.name);
+                ev.emplace_back("vocal_shift_db", vocal.shift_db);
+                ev.emplace_back("lead_vocal_to_mix_lu", intent.genre.lead_vocal_offset_lu);
+            }
+            text += fmt::format(" (measured {:.1f} LUFS, aiming at {:.1f}).", f.integrated_lufs,
+                                target);
+            decide(tr.name, "noted", "BALANCE", text, std::move(ev));
+        }
+    }
+
+    struct VocalPlacement {
+        bool applied = false;
+        double shift_db = 0.0;
+    };
+
+    /// A lead vocal is heard against the whole mix, so the genre profile gives its level
+    /// relative to the mix (lead_vocal_offset_lu), not to the loudest instrument. The
+    /// instrumental keeps the table's balance; the lead vocal and the backing vocals (placed
+    /// relative to it) move together until the predicted mix puts the lead at that level.
+    /// The mix is predicted block by block (BS.1770 gating on the summed powers) because parts
+    /// that take turns (a vocal in the second half, a kick in the first) do not add up the way
+    /// their integrated loudness would.
+    VocalPlacement place_vocals(const std::string& lead, const std::vector<double>& level,
+                                const std::vector<bool>& placed) const {
+        // A genre whose lead vocal is the programme itself (offset 0: spoken word) keeps the
+        // table's levels, which already say how far under the voice everything else sits.
+        const double aim_lu = intent.genre.lead_vocal_offset_lu;
+        if (lead != "lead_vocal" || aim_lu >= 0.0) return {};
+        std::vector<std::vector<double>> blocks(in.size());
+        std::size_t n_blocks = 0;
+        bool instrumental = false;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (!std::isfinite(level[i])) continue;
+            // A lead vocal whose fader the user locked stays where it is, and so do the rest.
+            if (roles[i] == "lead_vocal" && !placed[i]) return {};
+            blocks[i] = loudness_blocks(i);
+            const double gain = std::pow(10.0, (level[i] - in[i].features.integrated_lufs) / 10.0);
+            for (double& x : blocks[i]) x *= gain;
+            n_blocks = std::max(n_blocks, blocks[i].size());
+            if (!is_vocal(roles[i]) && !blocks[i].empty()) instrumental = true;
+        }
+        if (!instrumental) return {};
+        std::vector<double> lead_p(n_blocks, 0.0), vocals_p(n_blocks, 0.0), rest_p(n_blocks, 0.0);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            const bool moves = placed[i] && is_vocal(roles[i]);
+            for (std::size_t b = 0; b < blocks[i].size(); ++b) {
+                (moves ? vocals_p : rest_p)[b] += blocks[i][b];
+                if (roles[i] == "lead_vocal") lead_p[b] += blocks[i][b];
+            }
+        }
+        const double lead_db = gated_level_db(lead_p);
+        if (!std::isfinite(lead_db)) return {};
+        // Lead-to-mix level after moving the vocals by s dB; rises with s (the lead's own share
+        // of the mix grows), so a bisection finds the move.
+        std::vector<double> mix(n_blocks);
+        const auto lead_to_mix = [&](double s) {
+            const double g = std::pow(10.0, s / 10.0);
+            for (std::size_t b = 0; b < n_blocks; ++b) mix[b] = g * vocals_p[b] + rest_p[b];
+            return lead_db + s - gated_level_db(mix);
+        };
+        // At most 24 dB either way: the table's placement is the starting point, not a guess.
+        double lo = -24.0, hi = 24.0;
+        for (int k = 0; k < 40; ++k) {
+            const double mid = 0.5 * (lo + hi);
+            (lead_to_mix(mid) < aim_lu ? lo : hi) = mid;
+        }
+        return {true, round2(0.5 * (lo + hi))};
     }
 
     /// Complementary EQ where parts fight for the same band in the summed mix.
