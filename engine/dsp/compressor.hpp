@@ -17,8 +17,12 @@
 //   level (a 50 ms 1/e RMS of the louder channel, before the sidechain filter) is above -60 dBFS,
 //   so that silence between phrases does not dilute it.
 // Cost per frame: one log10 and one exp per gain (per frame when linked, per channel otherwise),
-// skipped while the level is below the knee and the gain has settled at 0 dB. No latency, no tail,
+// skipped while the level is below the knee and the gain has settled at 0 dB; both are short
+// series (compressor.cpp: under 2e-12 dB and 3e-13 relative from libm) and run over chunks of
+// k_chunk_frames so that different frames' conversions overlap. No latency, no tail,
 // no allocation in process().
+
+#include <array>
 
 #include "dsp/biquad.hpp"
 #include "dsp/level_detector.hpp"
@@ -73,9 +77,11 @@ class Compressor {
 
   private:
     void configure();
-    /// Advances the detector by frame i of io; writes each channel's gain factor; returns the
-    /// first channel's.
-    double frame_factor(const AudioView& io, std::size_t i, double* factors) noexcept;
+    static constexpr std::size_t k_chunk_frames = 256;
+    /// Advances the detectors over frames [start, start + frames) of io (frames <=
+    /// k_chunk_frames) and leaves each gain's factor (makeup and mix included) in work_[gain]
+    /// (one gain when linked, else one per channel).
+    void compute_factors(const AudioView& io, std::size_t start, std::size_t frames) noexcept;
     double target_gain_db(double power) const noexcept;
 
     CompressorParams params_;
@@ -87,6 +93,9 @@ class Compressor {
     bool sidechain_on_ = false;
     LevelDetector detector_[AudioView::k_max_channels];
     GainSmoother smoother_[AudioView::k_max_channels];
+    // Per chunk: detected power, then target gain (dB), smoothed gain (dB), factor, in place.
+    std::array<std::array<double, k_chunk_frames>, AudioView::k_max_channels> work_{};
+    std::array<bool, k_chunk_frames> active_{};  // the frame counts in the mean reduction
     double stats_mean_square_ = 0.0;
     double max_gr_db_ = 0.0;
     double sum_gr_db_ = 0.0;
