@@ -132,7 +132,7 @@ void TruePeakLimiter::prepare(const ProcessSpec& spec) {
     }
 
     for (int c = 0; c < 2; ++c) {
-        history_[static_cast<std::size_t>(c)].assign(2 * k_long_taps, 0.0f);
+        history_[static_cast<std::size_t>(c)].assign(k_long_taps - 1 + k_chunk_frames, 0.0f);
         delay_[static_cast<std::size_t>(c)].assign(static_cast<std::size_t>(latency_frames_), 0.0f);
         GainChain& chain = chains_[static_cast<std::size_t>(c)];
         chain.min_index.assign(static_cast<std::size_t>(window_frames_ + 1), 0);
@@ -141,6 +141,7 @@ void TruePeakLimiter::prepare(const ProcessSpec& spec) {
     }
     box_scale_ = 1.0 / (k_fixed_one * window_frames_);
     trace_block_frames_ = std::max(1, static_cast<int>(std::lround(0.1 * sample_rate_hz_)));
+    silence_lin_ = db_to_gain(k_silence_dbfs);
     trace_db_.clear();
     trace_db_.reserve(36000);
     update_coefficients();
@@ -150,7 +151,6 @@ void TruePeakLimiter::prepare(const ProcessSpec& spec) {
 void TruePeakLimiter::reset() noexcept {
     for (auto& h : history_) std::fill(h.begin(), h.end(), 0.0f);
     for (auto& d : delay_) std::fill(d.begin(), d.end(), 0.0f);
-    history_pos_ = 0;
     delay_pos_ = 0;
     prev_interval_peak_.fill(0.0);
     quiet_run_.fill(0);
@@ -216,125 +216,186 @@ double TruePeakLimiter::interval_peak(const float* window) const noexcept {
     return refine(z, oversampling_);
 }
 
-double TruePeakLimiter::next_gain(GainChain& chain, double required) noexcept {
-    const int cap = window_frames_ + 1;
-    // Sliding minimum over the last W required gains.
-    while (chain.min_size > 0) {
-        int back = chain.min_head + chain.min_size - 1;
-        if (back >= cap) back -= cap;
-        if (chain.min_value[static_cast<std::size_t>(back)] < required) break;
-        --chain.min_size;
-    }
-    int slot = chain.min_head + chain.min_size;
-    if (slot >= cap) slot -= cap;
-    chain.min_index[static_cast<std::size_t>(slot)] = frame_;
-    chain.min_value[static_cast<std::size_t>(slot)] = required;
-    ++chain.min_size;
-    while (chain.min_index[static_cast<std::size_t>(chain.min_head)] <= frame_ - window_frames_) {
-        chain.min_head = chain.min_head + 1 == cap ? 0 : chain.min_head + 1;
-        --chain.min_size;
-    }
-    const double held = chain.min_value[static_cast<std::size_t>(chain.min_head)];
+void TruePeakLimiter::run_chain(GainChain& chain, double* gains, std::size_t frames) noexcept {
+    // The chain's state in locals for the loop (members would be reloaded every frame: the
+    // compiler cannot rule out that they alias `gains`).
+    const int window = window_frames_;
+    const int cap = window + 1;
+    const double fast = fast_coeff_;
+    const double slow = slow_coeff_;
+    const double sustain = sustain_coeff_;
+    const double box_scale = box_scale_;
+    std::int64_t* min_index = chain.min_index.data();
+    double* min_value = chain.min_value.data();
+    std::int64_t* box = chain.box.data();
+    int head = chain.min_head;
+    int size = chain.min_size;
+    double released = chain.released;
+    double sustained = chain.sustained;
+    std::int64_t box_sum = chain.box_sum;
+    const std::int64_t box_full = chain.box_full;
+    int box_pos = chain.box_pos;
+    std::int64_t frame = frame_;
+    for (std::size_t i = 0; i < frames; ++i, ++frame) {
+        const double required = gains[i];
+        // Sliding minimum over the last W required gains.
+        while (size > 0) {
+            int back = head + size - 1;
+            if (back >= cap) back -= cap;
+            if (min_value[back] < required) break;
+            --size;
+        }
+        int slot = head + size;
+        if (slot >= cap) slot -= cap;
+        min_index[slot] = frame;
+        min_value[slot] = required;
+        ++size;
+        while (min_index[head] <= frame - window) {
+            head = head + 1 == cap ? 0 : head + 1;
+            --size;
+        }
+        const double held = min_value[head];
 
-    // Two-stage release (see header); the result never exceeds the held requirement.
-    chain.released = std::min(held, 1.0 - (1.0 - chain.released) * fast_coeff_);
-    chain.sustained = held < chain.sustained
-                          ? chain.sustained + (held - chain.sustained) * sustain_coeff_
-                          : 1.0 - (1.0 - chain.sustained) * slow_coeff_;
-    const double gain = std::min(chain.released, chain.sustained);
+        // Two-stage release (see header); the result never exceeds the held requirement.
+        released = std::min(held, 1.0 - (1.0 - released) * fast);
+        sustained = held < sustained ? sustained + (held - sustained) * sustain
+                                     : 1.0 - (1.0 - sustained) * slow;
+        const double gain = std::min(released, sustained);
 
-    // Moving average over W frames, rounded down so that the smoothed gain never exceeds the
-    // exact average.
-    const auto q = static_cast<std::int64_t>(gain * k_fixed_one);
-    chain.box_sum += q - chain.box[static_cast<std::size_t>(chain.box_pos)];
-    chain.box[static_cast<std::size_t>(chain.box_pos)] = q;
-    chain.box_pos = chain.box_pos + 1 == window_frames_ ? 0 : chain.box_pos + 1;
-    if (chain.box_sum == chain.box_full) return 1.0;
-    return static_cast<double>(chain.box_sum) * box_scale_;
+        // Moving average over W frames, rounded down so that the smoothed gain never exceeds
+        // the exact average.
+        const auto q = static_cast<std::int64_t>(gain * k_fixed_one);
+        box_sum += q - box[box_pos];
+        box[box_pos] = q;
+        box_pos = box_pos + 1 == window ? 0 : box_pos + 1;
+        gains[i] = box_sum == box_full ? 1.0 : static_cast<double>(box_sum) * box_scale;
+    }
+    chain.min_head = head;
+    chain.min_size = size;
+    chain.released = released;
+    chain.sustained = sustained;
+    chain.box_sum = box_sum;
+    chain.box_pos = box_pos;
 }
 
-void TruePeakLimiter::account(double gain, double input_peak) noexcept {
-    min_gain_ = std::min(min_gain_, gain);
-    trace_min_gain_ = std::min(trace_min_gain_, gain);
-    if (++trace_fill_ == trace_block_frames_) {
-        trace_db_.push_back(-gain_to_db(trace_min_gain_));
-        trace_fill_ = 0;
-        trace_min_gain_ = 1.0;
+void TruePeakLimiter::account(const double* gains, const double* input_peaks,
+                              std::size_t frames) noexcept {
+    double min_gain = min_gain_;
+    double trace_min_gain = trace_min_gain_;
+    int trace_fill = trace_fill_;
+    double product = gain_product_;
+    std::int64_t product_exp = gain_product_exp_;
+    std::int64_t gr_frames = gr_frames_;
+    for (std::size_t i = 0; i < frames; ++i) {
+        const double gain = gains[i];
+        min_gain = std::min(min_gain, gain);
+        trace_min_gain = std::min(trace_min_gain, gain);
+        if (++trace_fill == trace_block_frames_) {
+            trace_db_.push_back(-gain_to_db(trace_min_gain));
+            trace_fill = 0;
+            trace_min_gain = 1.0;
+        }
+        if (input_peaks[i] <= silence_lin_) continue;
+        ++gr_frames;
+        product *= gain;
+        if (product < k_renormalise_below) {
+            product *= k_renormalise_scale;
+            product_exp -= k_renormalise_exp;
+        }
     }
-    static const double silence_lin = db_to_gain(k_silence_dbfs);
-    if (input_peak <= silence_lin) return;
-    ++gr_frames_;
-    gain_product_ *= gain;
-    if (gain_product_ < k_renormalise_below) {
-        gain_product_ *= k_renormalise_scale;
-        gain_product_exp_ -= k_renormalise_exp;
-    }
+    min_gain_ = min_gain;
+    trace_min_gain_ = trace_min_gain;
+    trace_fill_ = trace_fill;
+    gain_product_ = product;
+    gain_product_exp_ = product_exp;
+    gr_frames_ = gr_frames;
 }
 
 void TruePeakLimiter::process(AudioView io) noexcept {
     const int channels = std::min(io.channels(), channels_);
-    const bool linked = params_.stereo_link || channels == 1;
-    const auto frames = io.frames();
-    for (std::size_t i = 0; i < frames; ++i) {
-        std::array<float, 2> x{};
-        for (int c = 0; c < channels; ++c) x[static_cast<std::size_t>(c)] = io.channel(c)[i];
+    for (std::size_t start = 0; start < io.frames(); start += k_chunk_frames) {
+        const std::size_t n = std::min(k_chunk_frames, io.frames() - start);
+        detect(io, start, n, channels);
+        apply(io, start, n, channels);
+    }
+}
 
-        std::array<double, 2> peak{};
-        for (int c = 0; c < channels; ++c) {
-            auto& h = history_[static_cast<std::size_t>(c)];
-            h[static_cast<std::size_t>(history_pos_)] = x[static_cast<std::size_t>(c)];
-            h[static_cast<std::size_t>(history_pos_ + k_long_taps)] =
-                x[static_cast<std::size_t>(c)];
-        }
-        history_pos_ = history_pos_ + 1 == k_long_taps ? 0 : history_pos_ + 1;
-        for (int c = 0; c < channels; ++c) {
-            int& quiet = quiet_run_[static_cast<std::size_t>(c)];
-            quiet = std::abs(x[static_cast<std::size_t>(c)]) < quiet_lin_
-                        ? std::min(quiet + 1, k_long_taps)
+void TruePeakLimiter::detect(const AudioView& io, std::size_t start, std::size_t frames,
+                             int channels) noexcept {
+    for (int c = 0; c < channels; ++c) {
+        const auto ch = static_cast<std::size_t>(c);
+        // history_[c]: the last k_long_taps - 1 inputs, then this chunk; the window of frame i
+        // (k_long_taps samples, oldest first, ending at frame i) starts at history_[c][i].
+        float* h = history_[ch].data();
+        const float* x = io.channel(c) + start;
+        std::copy_n(x, frames, h + k_long_taps - 1);
+        const double quiet_lin = quiet_lin_;
+        int quiet = quiet_run_[ch];
+        double before = prev_interval_peak_[ch];
+        double* peak = peak_[ch].data();
+        for (std::size_t i = 0; i < frames; ++i) {
+            const float* window = h + i;
+            // The short interpolator reads window[k_long_half - k_short_half, k_long_half +
+            // k_short_half): when all of those are quiet, the interval cannot reach the screen
+            // level (bound in update_coefficients()), so it cannot reach the threshold either and
+            // its exact value cannot change a gain; 0 stands for it.
+            quiet = std::abs(window[k_long_half + k_short_half - 1]) < quiet_lin
+                        ? std::min(quiet + 1, k_short_taps)
                         : 0;
-        }
-        for (int c = 0; c < channels; ++c) {
-            const float* window =
-                &history_[static_cast<std::size_t>(c)][static_cast<std::size_t>(history_pos_)];
-            // A window of quiet samples cannot interpolate to the screen level (bound below).
-            const double after = quiet_run_[static_cast<std::size_t>(c)] == k_long_taps
-                                     ? 0.0
-                                     : interval_peak(window);
-            double& before = prev_interval_peak_[static_cast<std::size_t>(c)];
-            peak[static_cast<std::size_t>(c)] =
+            const double after = quiet == k_short_taps ? 0.0 : interval_peak(window);
+            peak[i] =
                 std::max({static_cast<double>(std::abs(window[k_long_half - 1])), before, after});
             before = after;
         }
-
-        std::array<double, 2> gain{};
-        if (linked) {
-            const double p = channels == 2 ? std::max(peak[0], peak[1]) : peak[0];
-            gain[0] = gain[1] =
-                next_gain(chains_[0], p > threshold_lin_ ? threshold_lin_ / p : 1.0);
-        } else {
-            for (int c = 0; c < channels; ++c) {
-                const double p = peak[static_cast<std::size_t>(c)];
-                gain[static_cast<std::size_t>(c)] =
-                    next_gain(chains_[static_cast<std::size_t>(c)],
-                              p > threshold_lin_ ? threshold_lin_ / p : 1.0);
-            }
-        }
-
-        double input_peak = 0.0;
-        for (int c = 0; c < channels; ++c) {
-            auto& d = delay_[static_cast<std::size_t>(c)];
-            const float delayed = d[static_cast<std::size_t>(delay_pos_)];
-            d[static_cast<std::size_t>(delay_pos_)] = x[static_cast<std::size_t>(c)];
-            input_peak = std::max(input_peak, static_cast<double>(std::abs(delayed)));
-            const float y = static_cast<float>(static_cast<double>(delayed) *
-                                               gain[static_cast<std::size_t>(c)]);
-            // Safety stage: the sample-peak bound holds whatever the rounding.
-            io.channel(c)[i] = std::clamp(y, -ceiling_f_, ceiling_f_);
-        }
-        delay_pos_ = delay_pos_ + 1 == latency_frames_ ? 0 : delay_pos_ + 1;
-        account(channels == 2 ? std::min(gain[0], gain[1]) : gain[0], input_peak);
-        ++frame_;
+        quiet_run_[ch] = quiet;
+        prev_interval_peak_[ch] = before;
+        std::copy_n(h + frames, k_long_taps - 1, h);
     }
+}
+
+void TruePeakLimiter::apply(AudioView io, std::size_t start, std::size_t frames,
+                            int channels) noexcept {
+    const bool linked = params_.stereo_link || channels == 1;
+    // Required gain per frame, then the gain chains (they carry state from frame to frame).
+    const double threshold = threshold_lin_;
+    const auto required = [threshold](double p) { return p > threshold ? threshold / p : 1.0; };
+    if (linked) {
+        for (std::size_t i = 0; i < frames; ++i)
+            gain_[0][i] =
+                required(channels == 2 ? std::max(peak_[0][i], peak_[1][i]) : peak_[0][i]);
+        run_chain(chains_[0], gain_[0].data(), frames);
+        if (channels == 2) std::copy_n(gain_[0].begin(), frames, gain_[1].begin());
+    } else {
+        for (std::size_t c = 0; c < static_cast<std::size_t>(channels); ++c) {
+            for (std::size_t i = 0; i < frames; ++i) gain_[c][i] = required(peak_[c][i]);
+            run_chain(chains_[c], gain_[c].data(), frames);
+        }
+    }
+    frame_ += static_cast<std::int64_t>(frames);
+    // Output: the input delayed by latency_frames(), times the gain; then the safety stage.
+    std::array<double, k_chunk_frames> input_peak{};
+    const float ceiling = ceiling_f_;
+    const int latency = latency_frames_;
+    int pos = delay_pos_;
+    for (int c = 0; c < channels; ++c) {
+        const auto ch = static_cast<std::size_t>(c);
+        float* d = delay_[ch].data();
+        float* y = io.channel(c) + start;  // this chunk's input, replaced by the output
+        pos = delay_pos_;
+        for (std::size_t i = 0; i < frames; ++i) {
+            const float delayed = d[pos];
+            d[pos] = y[i];
+            input_peak[i] = std::max(input_peak[i], static_cast<double>(std::abs(delayed)));
+            const auto out = static_cast<float>(static_cast<double>(delayed) * gain_[ch][i]);
+            // Safety stage: the sample-peak bound holds whatever the rounding.
+            y[i] = std::clamp(out, -ceiling, ceiling);
+            pos = pos + 1 == latency ? 0 : pos + 1;
+        }
+    }
+    delay_pos_ = pos;
+    if (channels == 2 && !linked)
+        for (std::size_t i = 0; i < frames; ++i) gain_[0][i] = std::min(gain_[0][i], gain_[1][i]);
+    account(gain_[0].data(), input_peak.data(), frames);
 }
 
 double TruePeakLimiter::max_gain_reduction_db() const noexcept {

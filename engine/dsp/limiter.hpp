@@ -115,11 +115,21 @@ class TruePeakLimiter {
         int box_pos = 0;
     };
 
+    /// Frames per stage-by-stage step of process() (detection, gains, output).
+    static constexpr std::size_t k_chunk_frames = 256;
+
     void update_coefficients() noexcept;
+    /// Fills peak_ for frames [start, start + frames) of io (frames <= k_chunk_frames).
+    void detect(const AudioView& io, std::size_t start, std::size_t frames, int channels) noexcept;
+    /// Gains from peak_, then the delayed and limited output in place, then the statistics.
+    void apply(AudioView io, std::size_t start, std::size_t frames, int channels) noexcept;
     double interval_peak(const float* window) const noexcept;
     static double refine(const std::array<double, 5>& z, int oversampling) noexcept;
-    double next_gain(GainChain& chain, double required) noexcept;
-    void account(double gain, double input_peak) noexcept;
+    /// Replaces each required gain in gains[0, frames) by the gain applied (hold, release,
+    /// moving average), frame by frame from frame_.
+    void run_chain(GainChain& chain, double* gains, std::size_t frames) noexcept;
+    /// Statistics of the applied gains (linked: the lower of the two channels').
+    void account(const double* gains, const double* input_peaks, std::size_t frames) noexcept;
 
     LimiterParams params_;
     double sample_rate_hz_ = 0.0;
@@ -143,17 +153,23 @@ class TruePeakLimiter {
     double slow_coeff_ = 0.0;
     double sustain_coeff_ = 0.0;
 
-    // Per channel: detector history (doubled ring) and output delay line.
+    // Per channel: detector history (the last k_long_taps - 1 inputs, then the current chunk)
+    // and output delay line.
     std::array<std::vector<float>, 2> history_;
-    int history_pos_ = 0;
     std::array<std::vector<float>, 2> delay_;
     int delay_pos_ = 0;
     std::array<double, 2> prev_interval_peak_{};
-    std::array<int, 2> quiet_run_{};  // consecutive quiet samples, saturating at k_long_taps
+    // Consecutive quiet samples at the short interpolator's newest tap, saturating at
+    // k_short_taps.
+    std::array<int, 2> quiet_run_{};
     std::array<GainChain, 2> chains_;
+    // Per chunk and channel: detected peak, then gain.
+    std::array<std::array<double, k_chunk_frames>, 2> peak_{};
+    std::array<std::array<double, k_chunk_frames>, 2> gain_{};
     std::int64_t frame_ = 0;
 
     // Statistics.
+    double silence_lin_ = 0.0;  // k_silence_dbfs as a linear peak
     double min_gain_ = 1.0;
     // Product of the gains of non-silent frames as mantissa * 2^exponent (renormalised every
     // frame): the mean of their dB values without a logarithm per frame.
