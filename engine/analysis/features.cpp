@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "analysis/fft.hpp"
+#include "analysis/track_filters.hpp"
 
 namespace secondear::analysis {
 namespace {
@@ -77,6 +78,45 @@ void normalise_onset(std::vector<float>& x, int mean_window) {
     const double scale = sd > 1e-12 ? 1.0 / sd : 0.0;
     for (float& v : out) v = static_cast<float>(v * scale);
     x = std::move(out);
+}
+
+// Mean power per frame of the mono sum through a 2nd-order Butterworth band-pass (an RBJ
+// high-pass and low-pass section); the high-pass is left out at or below 0 Hz and the low-pass
+// at or above 0.45 x the sample rate.
+std::vector<double> band_power_frames(const AudioBuffer& audio, double low_hz, double high_hz,
+                                      double frame_s) {
+    const double fs = audio.sample_rate_hz();
+    const std::size_t n = audio.frames();
+    if (n == 0 || audio.channels() == 0 || fs <= 0.0) return {};
+    // Second order keeps the group delay near a low corner short (a few ms at 60 Hz for a 40 Hz
+    // high-pass), so the energy of a hit is not smeared into the frames after it.
+    constexpr double butterworth2_q = 0.7071067811865476;
+    std::vector<track_detail::Biquad> filters;
+    if (low_hz > 0.0) filters.push_back(track_detail::rbj_pass(low_hz, butterworth2_q, fs, true));
+    if (high_hz < 0.45 * fs)
+        filters.push_back(track_detail::rbj_pass(high_hz, butterworth2_q, fs, false));
+    const auto hop = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(frame_s * fs)));
+    std::vector<double> power(n / hop, 0.0);
+    const float channel_gain = 1.0f / static_cast<float>(audio.channels());
+    for (std::size_t i = 0; i < power.size() * hop; ++i) {
+        float x = 0.0f;
+        for (int c = 0; c < audio.channels(); ++c) x += channel_gain * audio.channel(c)[i];
+        for (auto& f : filters) x = f.process(x);
+        power[i / hop] += static_cast<double>(x) * x;
+    }
+    for (double& p : power) p /= static_cast<double>(hop);
+    return power;
+}
+
+double power_db(double p) {
+    return 10.0 * std::log10(std::max(p, 1e-20));
+}
+
+double mean_of(const std::vector<double>& v, std::size_t first, std::size_t last) {
+    if (last <= first) return 0.0;
+    double s = 0.0;
+    for (std::size_t i = first; i < last; ++i) s += v[i];
+    return s / static_cast<double>(last - first);
 }
 
 }  // namespace
@@ -263,6 +303,73 @@ SpectralFrames compute_spectral_frames(const AudioBuffer& audio) {
     normalise_onset(out.onset_strength, mean_window);
     normalise_onset(out.low_onset_strength, mean_window);
     return out;
+}
+
+double direct_to_reverb_db(const AudioBuffer& audio) {
+    constexpr double frame_s = 0.01;
+    constexpr std::size_t before = 5;  // 50 ms: the direct sound's level before the offset
+    constexpr std::size_t fall = 3;    // 30 ms: the fall that marks an offset
+    constexpr double fall_db = 8.0;
+    constexpr std::size_t tail_from = 6;  // 60 ms: past the direct sound's own release
+    constexpr std::size_t tail_to = 25;   // 250 ms: before the delay's first repeat (375 ms and
+                                          // more in the mixes the planner makes) dominates
+    constexpr double active_range_db = 30.0;
+    constexpr double rise_db = 1.0;  // a tail frame this far over the level at the fall: a new note
+    const auto p = band_power_frames(audio, 50.0, 16000.0, frame_s);
+    if (p.size() < before + tail_to + 1) return std::numeric_limits<double>::quiet_NaN();
+    const double top = power_db(*std::max_element(p.begin(), p.end()));
+    std::vector<double> ratios;
+    for (std::size_t i = before; i + tail_to < p.size(); ++i) {
+        const double pre =
+            power_db(*std::max_element(p.begin() + static_cast<std::ptrdiff_t>(i - before),
+                                       p.begin() + static_cast<std::ptrdiff_t>(i)));
+        if (pre < top - active_range_db || pre - power_db(p[i + fall]) < fall_db) continue;
+        // The offset: the first frame of the fall that is fall_db under the direct sound.
+        std::size_t o = i + 1;
+        while (pre - power_db(p[o]) < fall_db) ++o;
+        if (o + tail_to >= p.size()) break;
+        const double tail_peak =
+            power_db(*std::max_element(p.begin() + static_cast<std::ptrdiff_t>(o + tail_from),
+                                       p.begin() + static_cast<std::ptrdiff_t>(o + tail_to)));
+        if (tail_peak <= power_db(p[o]) + rise_db)
+            ratios.push_back(pre - power_db(mean_of(p, o + tail_from, o + tail_to)));
+        i = o + tail_to;  // one measurement per offset
+    }
+    return track_detail::percentile(ratios, 0.5);
+}
+
+double low_sustain_db(const AudioBuffer& audio, double low_hz, double high_hz) {
+    constexpr double frame_s = 0.005;
+    constexpr std::size_t rise = 4;  // 20 ms
+    constexpr double rise_db = 6.0;
+    constexpr double active_range_db = 30.0;
+    constexpr std::size_t spacing = 20;  // 100 ms between onsets
+    constexpr std::size_t attack = 10;   // 50 ms: the hit
+    constexpr std::size_t sustain = 50;  // to 250 ms: what rings on
+    const auto p = band_power_frames(audio, low_hz, high_hz, frame_s);
+    if (p.size() < rise + sustain) return std::numeric_limits<double>::quiet_NaN();
+    const double top = power_db(*std::max_element(p.begin(), p.end()));
+    std::vector<std::size_t> onsets;
+    for (std::size_t i = rise; i < p.size(); ++i) {
+        const double level = power_db(p[i]);
+        if (level - power_db(p[i - rise]) < rise_db || level < top - active_range_db) continue;
+        if (!onsets.empty() && i - onsets.back() < spacing) continue;
+        // The onset is the start of the rise: the first frame within 6 dB of this one.
+        std::size_t start = i;
+        while (start > i - rise && level - power_db(p[start - 1]) < rise_db) --start;
+        onsets.push_back(start);
+    }
+    std::vector<double> ratios;
+    for (std::size_t k = 0; k < onsets.size(); ++k) {
+        const std::size_t o = onsets[k];
+        const std::size_t end =
+            std::min({o + sustain, p.size(), k + 1 < onsets.size() ? onsets[k + 1] : p.size()});
+        if (end < o + attack + attack) continue;  // at least 50 ms of sustain to measure
+        const double hit = mean_of(p, o, o + attack);
+        const double ring = mean_of(p, o + attack, end);
+        if (hit > 0.0) ratios.push_back(power_db(ring) - power_db(hit));
+    }
+    return track_detail::percentile(ratios, 0.5);
 }
 
 }  // namespace secondear::analysis

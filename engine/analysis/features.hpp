@@ -63,4 +63,26 @@ std::vector<double> k_weighted_power_in_spans(const AudioBuffer& audio,
 /// BS.1770 loudness of a K-weighted mean square (-inf for zero).
 double k_power_to_lufs(double mean_square);
 
+// Measures behind the revision checks (docs/vocabulary.md, "verify"). Both read the mono sum
+// through a 2nd-order Butterworth band (an RBJ cookbook high-pass and low-pass), as 10 ms
+// (direct_to_reverb_db) or 5 ms (low_sustain_db) mean-power frames, and return NaN when the audio
+// has no event to measure. Deterministic; O(frames); allocate one envelope.
+
+/// Direct-to-reverberant estimate (dB) from free decays. At each offset, where the level falls
+/// at least 8 dB within 30 ms from the loudest of the 50 ms before it (itself within 30 dB of the
+/// loudest frame), the level before the offset (the direct sound with its reverb) minus the mean
+/// level 60-250 ms after the offset (what the reverb and delay returns leave once the direct sound
+/// has stopped); offsets whose after-window rises (a new note) do not count. The median over
+/// offsets, 50 Hz-16 kHz. A louder tail (more send, a longer reverb) lowers it; the source's own
+/// level, EQ and compression before the sends move the direct sound and its tail together and leave
+/// it.
+double direct_to_reverb_db(const AudioBuffer& audio);
+
+/// Low-end sustain (dB) after hits: in the band [low_hz, high_hz], at each onset (the level rises
+/// at least 6 dB within 20 ms, to within 30 dB of the loudest frame, at least 100 ms after the
+/// previous onset), the mean power 50-250 ms after the onset (cut at the next onset) relative to
+/// the first 50 ms. The median over onsets. A ringing kick or boomy bass tail raises it; a
+/// tighter low end (shorter decay, less sub) lowers it.
+double low_sustain_db(const AudioBuffer& audio, double low_hz, double high_hz);
+
 }  // namespace secondear::analysis
