@@ -1,8 +1,10 @@
 #pragma once
-// A fixed set of worker threads that run one job per index, split statically (worker w takes
-// indices w, w + n, ...), and wait for each other at a barrier. Static splitting keeps every
-// index's work on its own data, so results never depend on the number of threads.
+// A fixed set of worker threads that run one job per index and wait for each other at a barrier.
+// Indices are handed out in increasing order to whichever thread is free (a shared counter), so
+// a slow index does not hold back the others' share. Every index's job works on its own data, so
+// results never depend on the number of threads or on which thread ran which index.
 
+#include <atomic>
 #include <barrier>
 #include <functional>
 #include <thread>
@@ -25,9 +27,11 @@ class ParallelFor {
     static int default_threads();
 
   private:
-    void work(int worker);
+    void work();
+    void take_jobs();
     int threads_;
     int count_ = 0;
+    std::atomic<int> next_{0};
     const std::function<void(int)>* job_ = nullptr;
     bool stop_ = false;
     std::barrier<> start_;
