@@ -63,7 +63,7 @@ std::vector<float> hann(std::size_t n) {
     return w;
 }
 
-/// Everything the sample-by-sample pass collects.
+/// Everything the sample-by-sample passes collect (level_pass, then mono_pass).
 struct TimePass {
     std::vector<float> mono;
     float peak = 0.0f;
@@ -77,19 +77,12 @@ struct TimePass {
     bool has_sibilance_band = false;
 };
 
-TimePass time_pass(const AudioBuffer& audio) {
+/// The levels of every channel: what a silent track needs too.
+TimePass level_pass(const AudioBuffer& audio) {
     TimePass t;
     const int channels = audio.channels();
     const std::size_t n = audio.frames();
     const double sr = audio.sample_rate_hz();
-    t.mono.resize(n);
-    const auto left = audio.channel(0);
-    if (channels == 2) {
-        const auto right = audio.channel(1);
-        for (std::size_t i = 0; i < n; ++i) t.mono[i] = 0.5f * (left[i] + right[i]);
-    } else {
-        std::copy(left.begin(), left.end(), t.mono.begin());
-    }
     for (int c = 0; c < channels; ++c) {
         std::size_t run = 0;
         auto close_run = [&] {
@@ -115,9 +108,6 @@ TimePass time_pass(const AudioBuffer& audio) {
     t.block_frames = static_cast<std::size_t>(std::max(1L, std::lround(sr / 100.0)));
     const std::size_t blocks = n / t.block_frames;
     t.block_power.assign(blocks, 0.0);
-    t.mono_power.assign(blocks, 0.0);
-    t.mono_peak.assign(blocks, 0.0);
-    t.sibilant_power.assign(blocks, 0.0);
     const double inv = 1.0 / static_cast<double>(t.block_frames);
     for (int c = 0; c < channels; ++c) {
         const auto ch = audio.channel(c);
@@ -128,6 +118,26 @@ TimePass time_pass(const AudioBuffer& audio) {
             t.block_power[b] += s * inv / channels;
         }
     }
+    return t;
+}
+
+/// The mono sum and its 10 ms series (power, peak, 5-10 kHz power): only for tracks with content.
+void mono_pass(const AudioBuffer& audio, TimePass& t) {
+    const std::size_t n = audio.frames();
+    const double sr = audio.sample_rate_hz();
+    t.mono.resize(n);
+    const auto left = audio.channel(0);
+    if (audio.channels() == 2) {
+        const auto right = audio.channel(1);
+        for (std::size_t i = 0; i < n; ++i) t.mono[i] = 0.5f * (left[i] + right[i]);
+    } else {
+        std::copy(left.begin(), left.end(), t.mono.begin());
+    }
+    const std::size_t blocks = t.block_power.size();
+    const double inv = 1.0 / static_cast<double>(t.block_frames);
+    t.mono_power.assign(blocks, 0.0);
+    t.mono_peak.assign(blocks, 0.0);
+    t.sibilant_power.assign(blocks, 0.0);
     // 5-10 kHz band: 2nd-order Butterworth high-pass at 5 kHz then low-pass at 10 kHz (12 dB per
     // octave skirts: enough to tell sibilance from a voice's body, at half the cost of 4th order),
     // when the rate leaves room for it.
@@ -152,7 +162,6 @@ TimePass time_pass(const AudioBuffer& audio) {
         t.mono_peak[b] = pk;
         t.sibilant_power[b] = sb * inv;
     }
-    return t;
 }
 
 void levels(const TimePass& t, TrackFeatures& f) {
@@ -690,7 +699,7 @@ TrackFeatures analyze_track(const AudioBuffer& audio) {
     f.duration_s = audio.duration_s();
     f.integrated_lufs = integrated_lufs(audio);
 
-    const TimePass t = time_pass(audio);
+    TimePass t = level_pass(audio);
     levels(t, f);
     f.silent = !(f.peak_dbfs >= k_silent_peak_dbfs);
     if (f.silent) {
@@ -700,6 +709,7 @@ TrackFeatures analyze_track(const AudioBuffer& audio) {
         f.rumble_db = k_neg_inf;
         return f;
     }
+    mono_pass(audio, t);
     const LongSpectrum s = long_spectrum(t.mono, f.sample_rate_hz);
     spectrum(s, f.sample_rate_hz, f);
     pitch(pitch_track(t.mono, f.sample_rate_hz), f);
