@@ -2,8 +2,12 @@
 // stems -> master the mix -> plan.json, report.json, summary.
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -57,6 +61,9 @@ AudioBuffer mono_of(const AudioBuffer& a, std::size_t max_frames) {
     return m;
 }
 
+/// The project's audio files. Blocks are copied into a queue and encoded and written by a thread
+/// of their own, in the order they came (the same bytes as writing them in place), so the render
+/// does not wait for the disk; at most k_queue_blocks blocks (32 KB each) wait at a time.
 class ProjectFiles final : public render::MixOutput {
   public:
     ProjectFiles(const fs::path& dir, const plan::Plan& plan, std::vector<fs::path> inputs) {
@@ -64,23 +71,89 @@ class ProjectFiles final : public render::MixOutput {
         for (const auto& t : plan.tracks) {
             stem_paths.push_back(dir / "stems" /
                                  (fs::path(t.source_path).stem().string() + ".wav"));
-            stems_.emplace_back(stem_paths.back(), f32, plan.sample_rate_hz, 2, inputs);
+            writers_.emplace_back(stem_paths.back(), f32, plan.sample_rate_hz, 2, inputs);
         }
         mix_path = dir / "mix.wav";
-        mix_.emplace(mix_path, f32, plan.sample_rate_hz, 2, inputs);
+        writers_.emplace_back(mix_path, f32, plan.sample_rate_hz, 2, inputs);
+        thread_ = std::jthread([this] { drain(); });
     }
-    void write_stem(std::size_t track, AudioView block) override { stems_[track].write(block); }
-    void write_mix(AudioView block) override { mix_->write(block); }
+    ~ProjectFiles() override { finish(); }
+    ProjectFiles(const ProjectFiles&) = delete;
+    ProjectFiles& operator=(const ProjectFiles&) = delete;
+
+    void write_stem(std::size_t track, AudioView block) override { push(track, block); }
+    void write_mix(AudioView block) override { push(writers_.size() - 1, block); }
+    /// Waits for the queue to be written, then renames every file into place.
     void commit() {
-        for (auto& s : stems_) s.commit();
-        mix_->commit();
+        finish();
+        if (error_) std::rethrow_exception(error_);
+        for (auto& w : writers_) w.commit();
     }
     std::vector<fs::path> stem_paths;
     fs::path mix_path;
 
   private:
-    std::vector<io::AudioWriter> stems_;
-    std::optional<io::AudioWriter> mix_;
+    static constexpr std::size_t k_queue_blocks = 256;
+    struct Block {
+        std::size_t file = 0;
+        std::size_t frames = 0;
+        std::vector<float> samples;  // the channels one after the other
+    };
+
+    void push(std::size_t file, AudioView block) {
+        Block b{file, block.frames(), {}};
+        b.samples.resize(2 * block.frames());
+        for (int c = 0; c < 2; ++c)
+            std::copy_n(block.channel(std::min(c, block.channels() - 1)), block.frames(),
+                        b.samples.data() + static_cast<std::size_t>(c) * block.frames());
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return queue_.size() < k_queue_blocks || error_; });
+        if (error_) std::rethrow_exception(error_);
+        queue_.push_back(std::move(b));
+        changed_.notify_all();
+    }
+
+    void drain() {
+        while (true) {
+            Block b;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return !queue_.empty() || closed_; });
+                if (queue_.empty()) return;
+                b = std::move(queue_.front());
+                queue_.pop_front();
+                changed_.notify_all();
+            }
+            try {
+                float* planes[2] = {b.samples.data(), b.samples.data() + b.frames};
+                writers_[b.file].write(AudioView(planes, 2, b.frames));
+            } catch (...) {
+                std::lock_guard lock(mutex_);
+                error_ = std::current_exception();
+                queue_.clear();
+                changed_.notify_all();
+                return;
+            }
+        }
+    }
+
+    void finish() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+            changed_.notify_all();
+        }
+        thread_.join();
+    }
+
+    std::vector<io::AudioWriter> writers_;  // the stems in plan order, then the mix
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<Block> queue_;
+    bool closed_ = false;
+    std::exception_ptr error_;
+    std::jthread thread_;  // last: it starts after, and stops before, everything it uses
 };
 
 class NullOutput final : public render::MixOutput {
@@ -241,49 +314,52 @@ MixOutcome mix(const MixJob& job) {
     AudioBuffer song(1, frames, rate);
     const int threads = job.threads > 0 ? job.threads : render::ParallelFor::default_threads();
     render::ParallelFor pool(threads);
-    std::vector<std::optional<AudioBuffer>> batch(static_cast<std::size_t>(threads));
     std::vector<std::string> errors(n);
-    for (std::size_t first = 0; first < n; first += static_cast<std::size_t>(threads)) {
-        const auto count =
-            static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), n - first));
-        pool.run(count, [&](int k) {
-            const std::size_t i = first + static_cast<std::size_t>(k);
-            const auto& st = session.tracks[i];
-            try {
-                AudioBuffer audio = decode_at_rate(st.path, rate);
-                auto& e = evidence[i];
-                e.name = st.name;
-                e.path = st.path.string();
-                e.channels = audio.channels();
-                e.features = analysis::analyze_track(audio);
-                const auto by_audio = analysis::role_from_audio(e.features);
-                e.role = st.role.empty()
-                             ? analysis::combine_role(name_roles[i], by_audio)
-                             : analysis::RoleGuess{st.role, 1.0, "given in the session file"};
-                e.group = st.group;
-                e.intents = st.intents;
-                e.locked = st.locked;
-                if (std::find(multi_mic.begin(), multi_mic.end(), e.role.role) != multi_mic.end())
-                    excerpts[i] =
-                        mono_of(audio, static_cast<std::size_t>(k_alignment_excerpt_s * rate));
-                batch[static_cast<std::size_t>(k)] = std::move(audio);
-            } catch (const Error& err) {
-                errors[i] = err.what();
-            }
-        });
-        for (int k = 0; k < count; ++k) {
-            const std::size_t i = first + static_cast<std::size_t>(k);
-            if (!errors[i].empty()) throw Error(ErrorKind::input_not_audio, errors[i]);
-            const AudioBuffer& a = *batch[static_cast<std::size_t>(k)];
-            const std::size_t m = std::min(a.frames(), frames);
-            for (int c = 0; c < a.channels(); ++c)
-                for (std::size_t f = 0; f < m; ++f) song.channel(0)[f] += a.channel(c)[f];
-            batch[static_cast<std::size_t>(k)].reset();
+    // Every track in one parallel pass: the pool hands tracks out in order, each thread decodes
+    // and analyses its own, then adds it to the song when all earlier tracks have been added (the
+    // same float additions in the same order for any thread count). At most one decoded stem per
+    // thread is held.
+    std::mutex turn_mutex;
+    std::condition_variable turn_changed;
+    std::size_t turn = 0;  // the next track to add to the song
+    pool.run(static_cast<int>(n), [&](int k) {
+        const auto i = static_cast<std::size_t>(k);
+        const auto& st = session.tracks[i];
+        std::optional<AudioBuffer> audio;
+        try {
+            audio = decode_at_rate(st.path, rate);
+            auto& e = evidence[i];
+            e.name = st.name;
+            e.path = st.path.string();
+            e.channels = audio->channels();
+            e.features = analysis::analyze_track(*audio);
+            const auto by_audio = analysis::role_from_audio(e.features);
+            e.role = st.role.empty()
+                         ? analysis::combine_role(name_roles[i], by_audio)
+                         : analysis::RoleGuess{st.role, 1.0, "given in the session file"};
+            e.group = st.group;
+            e.intents = st.intents;
+            e.locked = st.locked;
+            if (std::find(multi_mic.begin(), multi_mic.end(), e.role.role) != multi_mic.end())
+                excerpts[i] =
+                    mono_of(*audio, static_cast<std::size_t>(k_alignment_excerpt_s * rate));
+        } catch (const Error& err) {
+            errors[i] = err.what();
+            audio.reset();
         }
-        if (job.progress)
-            job.progress(0.3 * static_cast<double>(first + static_cast<std::size_t>(count)) /
-                         static_cast<double>(n));
-    }
+        std::unique_lock lock(turn_mutex);
+        turn_changed.wait(lock, [&] { return turn == i; });
+        if (audio) {
+            const std::size_t m = std::min(audio->frames(), frames);
+            for (int c = 0; c < audio->channels(); ++c)
+                for (std::size_t f = 0; f < m; ++f) song.channel(0)[f] += audio->channel(c)[f];
+        }
+        if (job.progress) job.progress(0.3 * static_cast<double>(i + 1) / static_cast<double>(n));
+        ++turn;
+        turn_changed.notify_all();
+    });
+    for (const auto& err : errors)
+        if (!err.empty()) throw Error(ErrorKind::input_not_audio, err);
 
     // Between stems: alignment of mics that may share a source.
     std::vector<plan::PairEvidence> pairs;
