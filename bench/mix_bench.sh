@@ -43,6 +43,7 @@ timed() {
 }
 
 : >"$work/times.txt"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for set in stems16 stems16_active; do
     for ((r = 1; r <= runs; r++)); do
         timed "sox_m_$set" sox -D -m "$work/$set"/*.wav -b 24 "$work/sox_sum_$set.wav"
@@ -55,6 +56,7 @@ for set in stems16 stems16_active; do
     timed "render_$set" "$bin" render "$work/proj_${set}_t2/plan.json" -o "$work/render_$set"
 done
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work" <<'PY'
 import collections, sys
 work = sys.argv[1]
