@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "analysis/loudness_k_weighting.hpp"
@@ -103,12 +104,13 @@ double loudness_range_lu(const std::vector<double>& short_term_powers) {
 // LoudnessMeter
 
 struct LoudnessMeter::Impl {
-    Impl(double rate_hz, int channel_count)
+    Impl(double rate_hz, int channel_count, PeakMetering peaks)
         : sample_rate_hz(rate_hz),
           channels(channel_count),
           k(design_k_weighting(rate_hz)),
-          step_frames(static_cast<std::size_t>(std::llround(rate_hz / 100.0))),
-          true_peak(channel_count) {}
+          step_frames(static_cast<std::size_t>(std::llround(rate_hz / 100.0))) {
+        if (peaks == PeakMetering::measured) true_peak.emplace(channel_count);
+    }
 
     // Two doubles in one SSE2 register (GCC/Clang vector extension): lane 0 is the left (or
     // mono) channel, lane 1 the right (zero for mono). Each lane does exactly the scalar
@@ -182,7 +184,7 @@ struct LoudnessMeter::Impl {
 
     void add(const float* const* in, std::size_t frames) {
         FlushDenormals flush;
-        true_peak.add(in, frames);
+        if (true_peak) true_peak->add(in, frames);
         std::size_t done = 0;
         while (done < frames) {
             const std::size_t n = std::min(frames - done, step_frames - step_filled);
@@ -200,8 +202,10 @@ struct LoudnessMeter::Impl {
         r.momentary_max_lufs = power_to_lufs(momentary_max_power);
         r.short_term_max_lufs = power_to_lufs(short_term_max_power);
         r.loudness_range_lu = loudness_range_lu(short_term_blocks);
-        r.sample_peak_dbfs = gain_to_db(true_peak.sample_peak_lin());
-        r.true_peak_dbtp = gain_to_db(true_peak.true_peak_lin());
+        r.sample_peak_dbfs = true_peak ? gain_to_db(true_peak->sample_peak_lin())
+                                       : std::numeric_limits<double>::quiet_NaN();
+        r.true_peak_dbtp = true_peak ? gain_to_db(true_peak->true_peak_lin())
+                                     : std::numeric_limits<double>::quiet_NaN();
         r.short_term_lufs_per_100ms = short_term_series;
         r.momentary_lufs_per_100ms = momentary_series;
         return r;
@@ -223,10 +227,10 @@ struct LoudnessMeter::Impl {
     std::vector<double> short_term_blocks;  // complete 3 s windows, every 100 ms (for LRA)
     std::vector<double> momentary_series;
     std::vector<double> short_term_series;
-    TruePeakMeter true_peak;
+    std::optional<TruePeakMeter> true_peak;
 };
 
-LoudnessMeter::LoudnessMeter(double sample_rate_hz, int channels) {
+LoudnessMeter::LoudnessMeter(double sample_rate_hz, int channels, PeakMetering peaks) {
     if (channels < 1 || channels > 2)
         throw Error(ErrorKind::input_unsupported, "loudness meter: " + std::to_string(channels) +
                                                       " channels (supported: mono or stereo)");
@@ -235,7 +239,7 @@ LoudnessMeter::LoudnessMeter(double sample_rate_hz, int channels) {
         throw Error(ErrorKind::input_unsupported, "loudness meter: sample rate " +
                                                       std::to_string(sample_rate_hz) +
                                                       " Hz (supported: 8 kHz to 768 kHz)");
-    impl_ = std::make_unique<Impl>(sample_rate_hz, channels);
+    impl_ = std::make_unique<Impl>(sample_rate_hz, channels, peaks);
 }
 
 LoudnessMeter::~LoudnessMeter() = default;

@@ -116,7 +116,8 @@ MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOu
     // Pass 1: the chain before the drive, into a spill file; metered.
     io::SpillFile spill(options.spill_dir, channels, sr);
     Chain front(master.chain, spec);
-    analysis::LoudnessMeter pre_meter(sr, channels);
+    // The passes before the final one read only loudness (the final pass verifies the peaks).
+    analysis::LoudnessMeter pre_meter(sr, channels, analysis::PeakMetering::skipped);
     stream_compensated(
         source, front.latency_frames(), [&](AudioView v) { front.process(v); },
         [&](AudioView v) {
@@ -136,17 +137,19 @@ MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOu
     // which is repeated only when it lands more than k_final_tolerance_lu off.
     double drive = 0.0;
     const auto measure = [&](double d) {
-        analysis::LoudnessMeter meter(sr, channels);
+        analysis::LoudnessMeter meter(sr, channels, analysis::PeakMetering::skipped);
         ++result.passes;
         return run_back_half(spill, master, d, 0.0, false, {}, nullptr, &meter);
     };
-    const bool search = !(master.drive_locked && master.drive_db) && std::isfinite(result.pre_limiter_lufs);
+    const bool search =
+        !(master.drive_locked && master.drive_db) && std::isfinite(result.pre_limiter_lufs);
     // Secant memory: the last two (drive, loudness) points measured.
     double d_prev = 0.0, l_prev = 0.0;
     bool have_prev = false;
     const auto next_drive = [&](double d, double l) {
         double slope = 1.0;
-        if (have_prev && std::fabs(d - d_prev) > 1e-6) slope = std::clamp((l - l_prev) / (d - d_prev), 0.2, 1.2);
+        if (have_prev && std::fabs(d - d_prev) > 1e-6)
+            slope = std::clamp((l - l_prev) / (d - d_prev), 0.2, 1.2);
         d_prev = d;
         l_prev = l;
         have_prev = true;
