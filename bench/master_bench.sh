@@ -5,6 +5,8 @@
 #
 # usage: bench/master_bench.sh [SECONDEAR] [WORK_DIR] [RUNS]
 #   SECONDEAR defaults to build/bench/secondear, WORK_DIR to /tmp/master_bench, RUNS to 3.
+#   LENGTHS="4min" (environment) times only the 4-minute file (the 20-minute one needs about
+#   1.2 GB of free disk for its outputs and the spill file).
 # Inputs: the 44.1 kHz corpus mixes concatenated with sox (vibe_ace, lets_go_fishin,
 # krampus_workshop, sugar_plum_fairy), cut to 4:00, and the same sequence five times cut to 20:00.
 # Every timing is `/usr/bin/time` (wall, user, sys, peak RSS); the table keeps the best of RUNS.
@@ -13,6 +15,7 @@ set -euo pipefail
 bin=${1:-build/bench/secondear}
 work=${2:-/tmp/master_bench}
 runs=${3:-3}
+lengths=${LENGTHS:-4min 20min}
 mixes=${SECONDEAR_CORPUS:-/work/shared/corpus}/mixes
 mkdir -p "$work"
 
@@ -20,7 +23,7 @@ seq4=("$mixes/kevin_macleod-vibe_ace.flac" "$mixes/karissa_hobbs-lets_go_fishin-
       "$mixes/kevin_macleod-krampus_workshop-first60s.flac"
       "$mixes/kevin_macleod-sugar_plum_fairy-first60s.flac")
 [[ -f $work/in_4min.wav ]] || sox "${seq4[@]}" -b 16 "$work/in_4min.wav" trim 0 240
-[[ -f $work/in_20min.wav ]] ||
+[[ $lengths != *20min* || -f $work/in_20min.wav ]] ||
     sox "${seq4[@]}" "${seq4[@]}" "${seq4[@]}" "${seq4[@]}" "${seq4[@]}" -b 16 "$work/in_20min.wav" trim 0 1200
 
 # timed NAME CMD...: runs CMD under /usr/bin/time, appends "NAME wall user sys rss_kb" to
@@ -46,7 +49,7 @@ PY
 : >"$work/times.txt"
 ln='loudnorm=I=-14:TP=-1:LRA=11'
 for ((r = 1; r <= runs; r++)); do
-    for len in 4min 20min; do
+    for len in $lengths; do
         in=$work/in_$len.wav
         timed "secondear_$len" "$bin" master "$in" -o "$work/out_secondear_$len.wav" --target spotify \
             --report "$work/report_$len.json"
@@ -57,7 +60,7 @@ for ((r = 1; r <= runs; r++)); do
     done
 done
 
-python3 - "$work" <<'PY'
+python3 - "$work" $lengths <<'PY'
 import collections, sys
 work = sys.argv[1]
 rows = collections.defaultdict(list)
@@ -67,7 +70,7 @@ for line in open(f"{work}/times.txt"):
 def best(name):
     r = rows[name]
     return min(x[0] for x in r), min(x[1] for x in r), max(x[2] for x in r) / 1024
-for length in ("4min", "20min"):
+for length in sys.argv[2:]:
     s = best(f"secondear_{length}")
     p1, p2 = best(f"loudnorm1_{length}"), best(f"loudnorm2_{length}")
     ln = (p1[0] + p2[0], p1[1] + p2[1], max(p1[2], p2[2]))
@@ -79,7 +82,7 @@ for length in ("4min", "20min"):
 print()
 print("runs per row:", {k: len(v) for k, v in rows.items()})
 PY
-for len in 4min 20min; do
+for len in $lengths; do
     for o in secondear loudnorm; do
         printf '%s %s: ' "$len" "$o"
         ffmpeg -hide_banner -nostats -i "$work/out_${o}_$len.wav" -af ebur128=peak=true -f null - 2>&1 |
