@@ -21,7 +21,10 @@ namespace {
 
 constexpr std::size_t k_block = k_block_frames;
 constexpr std::size_t k_ramp_step = 64;  // automation is exact every 64 frames, linear between
-constexpr double k_share_smoothing_s = 0.3;
+// Each return is shared among its feeders by their send energy over the last 300 ms (a box
+// window of whole steps, summed afresh at every step so that the shares depend on that window
+// only, never on older history).
+constexpr double k_share_window_s = 0.3;
 
 using Stereo = std::array<std::vector<float>, 2>;
 
@@ -61,7 +64,10 @@ class AlignDelay {
     std::size_t pos_ = 0;
 };
 
-/// Multiplies by 10^((base_db + lane(t)) / 20), exact every k_ramp_step frames.
+/// Multiplies by 10^((base_db + lane(t)) / 20): exact every k_ramp_step frames and linear
+/// between, except in a step that holds a point of the lane, which is exact at every frame. So
+/// wherever the lane holds a value the gain is exactly that value's, up to the frame where a ramp
+/// starts (a ramp never reaches back into the step before it).
 void apply_gain(AudioView v, double base_db, const plan::AutomationLane* lane, double start_s,
                 double sr) {
     if (!lane || lane->points.empty()) {
@@ -71,12 +77,19 @@ void apply_gain(AudioView v, double base_db, const plan::AutomationLane* lane, d
             for (std::size_t i = 0; i < v.frames(); ++i) v.channel(c)[i] *= g;
         return;
     }
+    const auto time_of = [&](std::size_t i) { return start_s + static_cast<double>(i) / sr; };
     for (std::size_t i0 = 0; i0 < v.frames(); i0 += k_ramp_step) {
         const std::size_t n = std::min(k_ramp_step, v.frames() - i0);
-        const double g0 =
-            db_to_gain(base_db + lane_value(*lane, start_s + static_cast<double>(i0) / sr));
-        const double g1 =
-            db_to_gain(base_db + lane_value(*lane, start_s + static_cast<double>(i0 + n) / sr));
+        if (lane_point_inside(*lane, time_of(i0), time_of(i0 + n))) {
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto g =
+                    static_cast<float>(db_to_gain(base_db + lane_value(*lane, time_of(i0 + i))));
+                for (int c = 0; c < v.channels(); ++c) v.channel(c)[i0 + i] *= g;
+            }
+            continue;
+        }
+        const double g0 = db_to_gain(base_db + lane_value(*lane, time_of(i0)));
+        const double g1 = db_to_gain(base_db + lane_value(*lane, time_of(i0 + n)));
         for (int c = 0; c < v.channels(); ++c)
             for (std::size_t i = 0; i < n; ++i)
                 v.channel(c)[i0 + i] *= static_cast<float>(g0 + (g1 - g0) * static_cast<double>(i) /
@@ -97,8 +110,8 @@ struct TrackState {
     AlignDelay align{0};
     Stereo in = stereo_block();
     Stereo out = stereo_block();
-    std::vector<Stereo> sends;        // per send of the track
-    std::vector<double> send_energy;  // smoothed, per send
+    std::vector<Stereo> sends;                     // per send of the track
+    std::vector<std::vector<double>> send_energy;  // per send: energy of each step of the block
     bool mono = false;
     bool done = false;
     const plan::AutomationLane* gain_lane = nullptr;
@@ -115,8 +128,9 @@ struct BusState {
     std::vector<float> gain;
     double fader_db = 0.0;
     const plan::AutomationLane* gain_lane = nullptr;
-    std::vector<std::pair<int, int>> feeders;  // (track, send index)
-    std::vector<double> share_prev;            // per feeder, share at the previous block end
+    std::vector<std::pair<int, int>> feeders;      // (track, send index)
+    std::vector<std::vector<double>> energy_ring;  // per feeder: send energy of the last steps
+    std::vector<double> share;                     // per feeder, share at the last step's end
 };
 
 }  // namespace
@@ -133,6 +147,13 @@ double lane_value(const plan::AutomationLane& lane, double t) {
     const auto& a = *(it - 1);
     const double span = b.time_s - a.time_s;
     return span <= 0 ? b.value : a.value + (b.value - a.value) * (t - a.time_s) / span;
+}
+
+bool lane_point_inside(const plan::AutomationLane& lane, double t0, double t1) {
+    const auto it =
+        std::upper_bound(lane.points.begin(), lane.points.end(), t0,
+                         [](double x, const plan::AutomationPoint& a) { return x < a.time_s; });
+    return it != lane.points.end() && it->time_s < t1;
 }
 
 MixRenderResult render_mix(const plan::Plan& plan,
@@ -160,7 +181,7 @@ MixRenderResult render_mix(const plan::Plan& plan,
         ts.gain_lane = find_lane(pt.automation, "gain_db");
         for (const auto& send : pt.sends) {
             ts.sends.push_back(stereo_block());
-            ts.send_energy.push_back(0.0);
+            ts.send_energy.emplace_back((k_block + k_ramp_step - 1) / k_ramp_step, 0.0);
             ts.send_lanes.push_back(find_lane(pt.automation, "send." + send.bus + "_db"));
         }
     }
@@ -217,10 +238,15 @@ MixRenderResult render_mix(const plan::Plan& plan,
             buses[it->second].feeders.emplace_back(static_cast<int>(t), static_cast<int>(s));
         }
     }
-    for (auto& bs : buses)
-        bs.share_prev.assign(bs.feeders.size(), bs.feeders.empty()
-                                                    ? 0.0
-                                                    : 1.0 / static_cast<double>(bs.feeders.size()));
+    const auto window_steps = std::max<std::size_t>(
+        1, static_cast<std::size_t>(
+               std::llround(k_share_window_s * sr / static_cast<double>(k_ramp_step))));
+    for (auto& bs : buses) {
+        bs.energy_ring.assign(bs.feeders.size(), std::vector<double>(window_steps, 0.0));
+        bs.share.assign(bs.feeders.size(),
+                        bs.feeders.empty() ? 0.0 : 1.0 / static_cast<double>(bs.feeders.size()));
+    }
+    std::vector<double> window_energy;
 
     // The mix bus: its compressor's gain goes onto every stem.
     std::unique_ptr<dsp::Compressor> mix_comp;
@@ -241,13 +267,14 @@ MixRenderResult render_mix(const plan::Plan& plan,
     std::vector<Stereo> stems(n_tracks, stereo_block());
     Stereo mix = stereo_block();
     MixWidth width(mix_bus ? find_lane(mix_bus->automation, "width") : nullptr, sr);
+    const plan::AutomationLane* mix_makeup_lane =
+        mix_bus ? find_lane(mix_bus->automation, "makeup_db") : nullptr;
     analysis::Analyzer mix_analyzer(sr, 2);
     std::vector<analysis::LoudnessMeter> stem_meters;
     for (std::size_t t = 0; t < n_tracks; ++t) stem_meters.emplace_back(sr, 2);
     ParallelFor pool(options.threads > 0 ? options.threads : ParallelFor::default_threads());
     for (auto& s : sources) s->rewind();
 
-    const double share_coeff = std::exp(-static_cast<double>(k_block) / (k_share_smoothing_s * sr));
     auto to_skip = static_cast<std::size_t>(max_latency);
     std::size_t produced = 0;  // frames pushed into the chains
     std::size_t emitted = 0;   // frames written out
@@ -293,11 +320,13 @@ MixRenderResult render_mix(const plan::Plan& plan,
                                 ts.sends[s][static_cast<std::size_t>(c)].data());
                 AudioView sv = view_of(ts.sends[s], n);
                 apply_gain(sv, pt.sends[s].level_db, ts.send_lanes[s], block_start_s, sr);
-                double e = 0.0;
-                for (int c = 0; c < 2; ++c)
-                    for (std::size_t i = 0; i < n; ++i)
-                        e += static_cast<double>(sv.channel(c)[i]) * sv.channel(c)[i];
-                ts.send_energy[s] = share_coeff * ts.send_energy[s] + (1.0 - share_coeff) * e;
+                for (std::size_t i0 = 0, j = 0; i0 < n; i0 += k_ramp_step, ++j) {
+                    double e = 0.0;
+                    for (int c = 0; c < 2; ++c)
+                        for (std::size_t i = i0; i < std::min(n, i0 + k_ramp_step); ++i)
+                            e += static_cast<double>(sv.channel(c)[i]) * sv.channel(c)[i];
+                    ts.send_energy[s][j] = e;
+                }
             }
         });
         // Stems start as the track outputs.
@@ -327,60 +356,82 @@ MixRenderResult render_mix(const plan::Plan& plan,
                         stems[static_cast<std::size_t>(m)][static_cast<std::size_t>(c)][i] *=
                             bs.gain[i];
         }
-        // 3. Returns: the sends' sum through the effect, shared back to the feeding tracks.
-        for (auto& bs : buses) {
-            if (bs.kind != "return") continue;
-            for (auto& ch : bs.buffer) std::fill_n(ch.data(), n, 0.0f);
-            double energy_sum = 0.0;
-            for (const auto& [t, s] : bs.feeders) {
-                for (int c = 0; c < 2; ++c)
-                    for (std::size_t i = 0; i < n; ++i)
-                        bs.buffer[static_cast<std::size_t>(c)][i] +=
-                            tracks[static_cast<std::size_t>(t)]
-                                .sends[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)][i];
-                energy_sum +=
-                    tracks[static_cast<std::size_t>(t)].send_energy[static_cast<std::size_t>(s)];
-            }
-            AudioView rv = view_of(bs.buffer, n);
-            bs.chain.process(rv);
-            apply_gain(rv, bs.fader_db, bs.gain_lane, block_start_s, sr);
-            for (std::size_t f = 0; f < bs.feeders.size(); ++f) {
-                const auto [t, s] = bs.feeders[f];
-                const double share_now = energy_sum > 0.0
-                                             ? tracks[static_cast<std::size_t>(t)]
-                                                       .send_energy[static_cast<std::size_t>(s)] /
-                                                   energy_sum
-                                             : bs.share_prev[f];
-                const double share_before = bs.share_prev[f];
-                for (int c = 0; c < 2; ++c)
-                    for (std::size_t i = 0; i < n; ++i) {
-                        const double w = share_before + (share_now - share_before) *
-                                                            static_cast<double>(i + 1) /
-                                                            static_cast<double>(n);
-                        stems[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)][i] +=
-                            static_cast<float>(w * bs.buffer[static_cast<std::size_t>(c)][i]);
-                    }
-                bs.share_prev[f] = share_now;
-            }
-        }
-        // 4. The mix bus compressor's gain, from the stems' sum, onto every stem.
+        // The mix is the sum of what reaches the mix bus: the tracks (after their groups) and the
+        // returns. The stems decompose it; they sum to it within float rounding.
         for (auto& ch : mix) std::fill_n(ch.data(), n, 0.0f);
         for (std::size_t t = 0; t < n_tracks; ++t)
             for (int c = 0; c < 2; ++c)
                 for (std::size_t i = 0; i < n; ++i)
                     mix[static_cast<std::size_t>(c)][i] += stems[t][static_cast<std::size_t>(c)][i];
-        if (mix_comp) {
-            mix_comp->gain_envelope(view_of(mix, n), mix_gain.data());
-            for (auto& ch : mix) std::fill_n(ch.data(), n, 0.0f);
+        // 3. Returns: the sends' sum through the effect, into the mix, and shared back to the
+        // feeding tracks. The share of a step interpolates between the shares measured on the
+        // windows ending at the step's start and at the step before: causal, so a change of a
+        // send moves the shares only after it has happened.
+        for (auto& bs : buses) {
+            if (bs.kind != "return") continue;
+            for (auto& ch : bs.buffer) std::fill_n(ch.data(), n, 0.0f);
+            for (const auto& [t, s] : bs.feeders)
+                for (int c = 0; c < 2; ++c)
+                    for (std::size_t i = 0; i < n; ++i)
+                        bs.buffer[static_cast<std::size_t>(c)][i] +=
+                            tracks[static_cast<std::size_t>(t)]
+                                .sends[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)][i];
+            AudioView rv = view_of(bs.buffer, n);
+            bs.chain.process(rv);
+            apply_gain(rv, bs.fader_db, bs.gain_lane, block_start_s, sr);
+            for (int c = 0; c < 2; ++c)
+                for (std::size_t i = 0; i < n; ++i)
+                    mix[static_cast<std::size_t>(c)][i] +=
+                        bs.buffer[static_cast<std::size_t>(c)][i];
+            window_energy.assign(bs.feeders.size(), 0.0);
+            for (std::size_t i0 = 0, j = 0; i0 < n; i0 += k_ramp_step, ++j) {
+                const std::size_t m = std::min(k_ramp_step, n - i0);
+                const std::size_t slot = ((produced + i0) / k_ramp_step) % window_steps;
+                double window_total = 0.0;
+                for (std::size_t f = 0; f < bs.feeders.size(); ++f) {
+                    window_energy[f] = 0.0;
+                    for (double e : bs.energy_ring[f]) window_energy[f] += e;
+                    window_total += window_energy[f];
+                }
+                for (std::size_t f = 0; f < bs.feeders.size(); ++f) {
+                    const auto [t, s] = bs.feeders[f];
+                    const double before = bs.share[f];
+                    const double now =
+                        window_total > 0.0 ? window_energy[f] / window_total : before;
+                    auto& stem = stems[static_cast<std::size_t>(t)];
+                    for (int c = 0; c < 2; ++c)
+                        for (std::size_t i = 0; i < m; ++i) {
+                            const double w = before + (now - before) * static_cast<double>(i + 1) /
+                                                          static_cast<double>(m);
+                            stem[static_cast<std::size_t>(c)][i0 + i] += static_cast<float>(
+                                w * bs.buffer[static_cast<std::size_t>(c)][i0 + i]);
+                        }
+                    bs.share[f] = now;
+                    bs.energy_ring[f][slot] = tracks[static_cast<std::size_t>(t)]
+                                                  .send_energy[static_cast<std::size_t>(s)][j];
+                }
+            }
+        }
+        // 4. The mix bus compressor's gain from the mix, and the mix bus makeup lane after it,
+        // onto every stem and the mix.
+        const bool makeup_lane = mix_makeup_lane != nullptr && !mix_makeup_lane->points.empty();
+        if (mix_comp || makeup_lane) {
+            std::fill_n(mix_gain.data(), n, 1.0f);
+            if (mix_comp) mix_comp->gain_envelope(view_of(mix, n), mix_gain.data());
+            if (makeup_lane) {
+                float* gp[1] = {mix_gain.data()};
+                apply_gain(AudioView(gp, 1, n), 0.0, mix_makeup_lane, block_start_s, sr);
+            }
             for (std::size_t t = 0; t < n_tracks; ++t)
                 for (int c = 0; c < 2; ++c)
-                    for (std::size_t i = 0; i < n; ++i) {
+                    for (std::size_t i = 0; i < n; ++i)
                         stems[t][static_cast<std::size_t>(c)][i] *= mix_gain[i];
-                        mix[static_cast<std::size_t>(c)][i] +=
-                            stems[t][static_cast<std::size_t>(c)][i];
-                    }
+            for (int c = 0; c < 2; ++c)
+                for (std::size_t i = 0; i < n; ++i)
+                    mix[static_cast<std::size_t>(c)][i] *= mix_gain[i];
         }
-        // 4b. The mix bus width lane, on every stem (M/S is linear: stems still sum to the mix).
+        // 4b. The mix bus width lane, on every stem and the mix (M/S is linear: the stems still
+        // sum to the mix).
         if (width.active()) {
             std::vector<AudioView> stem_views;
             for (auto& s : stems) stem_views.push_back(view_of(s, n));

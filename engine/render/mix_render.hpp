@@ -3,10 +3,18 @@
 // buses; effect returns; the mix bus. Streams in blocks (memory does not grow with the song), runs
 // the tracks of each block in parallel, and gives bit-identical output for any thread count.
 //
-// Stems sum to the mix exactly: a bus compressor's gain is computed from the bus sum and applied
-// to each member, and each effect return is shared among the tracks that feed it in proportion
-// to their send energy (smoothed over about 300 ms), so the shares sum to the whole return.
-// The mix is the sum of the stems, in track order.
+// The mix is the sum of what reaches the mix bus: the tracks (after their group buses) and the
+// effect returns, through the mix bus compressor, its makeup lane and its width lane. The stems
+// decompose it and sum to it within float rounding: a bus compressor's gain is computed from the
+// bus sum and applied to each member, and each effect return is shared among the tracks that
+// feed it in proportion to their send energy over the last 300 ms, so the shares sum to the
+// whole return.
+//
+// Locality (a section-scoped change stays in its section): the render is causal and every lane
+// is exact outside its ramps, so a change of a track's lane in [a, b] leaves the mix and every
+// stem bit-identical before a. After b the mix carries on what the processing after the track
+// remembers: the tails of the returns its sends feed and the release of the bus compressors; the
+// stems also carry the shares of those returns for 300 ms more.
 
 #include <functional>
 #include <memory>
@@ -48,5 +56,9 @@ MixRenderResult render_mix(const plan::Plan& plan,
 
 /// Value of an automation lane at time t (linear between points; held before and after).
 double lane_value(const plan::AutomationLane& lane, double time_s);
+
+/// True when a point of the lane lies strictly inside (t0_s, t1_s): a render step over that span
+/// must follow the lane frame by frame to stay exact outside the ramps.
+bool lane_point_inside(const plan::AutomationLane& lane, double t0_s, double t1_s);
 
 }  // namespace secondear::render

@@ -21,9 +21,19 @@ void MixWidth::process(double start_s, const std::vector<AudioView>& stems, Audi
     bool moved = false;
     for (std::size_t i0 = 0; i0 < n; i0 += k_step_frames) {
         const std::size_t m = std::min(k_step_frames, n - i0);
-        const double w0 = lane_value(*lane_, start_s + static_cast<double>(i0) / sample_rate_hz_);
-        const double w1 =
-            lane_value(*lane_, start_s + static_cast<double>(i0 + m) / sample_rate_hz_);
+        const auto time_of = [&](std::size_t i) {
+            return start_s + static_cast<double>(i) / sample_rate_hz_;
+        };
+        if (lane_point_inside(*lane_, time_of(i0), time_of(i0 + m))) {
+            // A ramp starts or ends inside the step: frame by frame, so that the width is exactly
+            // the held value up to the ramp.
+            for (std::size_t i = 0; i < m; ++i)
+                width_[i0 + i] = static_cast<float>(lane_value(*lane_, time_of(i0 + i)));
+            moved = true;
+            continue;
+        }
+        const double w0 = lane_value(*lane_, time_of(i0));
+        const double w1 = lane_value(*lane_, time_of(i0 + m));
         if (w0 == 1.0 && w1 == 1.0) continue;
         moved = true;
         for (std::size_t i = 0; i < m; ++i)
@@ -31,12 +41,8 @@ void MixWidth::process(double start_s, const std::vector<AudioView>& stems, Audi
                                                          static_cast<double>(m));
     }
     if (!moved) return;
-    for (int c = 0; c < mix.channels(); ++c) std::fill_n(mix.channel(c), n, 0.0f);
-    for (const auto& s : stems) {
-        scale_side(s, width_.data());
-        for (int c = 0; c < mix.channels() && c < s.channels(); ++c)
-            for (std::size_t i = 0; i < n; ++i) mix.channel(c)[i] += s.channel(c)[i];
-    }
+    for (const auto& s : stems) scale_side(s, width_.data());
+    scale_side(mix, width_.data());
 }
 
 void scale_side(AudioView v, const float* width) {
