@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <complex>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -14,12 +13,11 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis.hpp"
-#include "analysis/fft.hpp"
+#include "analysis/features.hpp"
 #include "analysis/loudness.hpp"
 #include "analysis/track_analysis.hpp"
 #include "core/errors.hpp"
 #include "core/units.hpp"
-#include "dsp/eq.hpp"
 #include "io/decode.hpp"
 #include "io/encode.hpp"
 #include "pipeline.hpp"
@@ -174,118 +172,6 @@ double band_power_db(const analysis::Analysis& a, std::pair<double, double> band
     return 10.0 * std::log10(std::max(p, 1e-30));
 }
 
-AudioBuffer mono_sum(const AudioBuffer& a) {
-    AudioBuffer m(1, a.frames(), a.sample_rate_hz());
-    for (int c = 0; c < a.channels(); ++c)
-        for (std::size_t i = 0; i < a.frames(); ++i)
-            m.channel(0)[i] += a.channel(c)[i] / static_cast<float>(a.channels());
-    return m;
-}
-
-double median(std::vector<double> v) {
-    if (v.empty()) return std::nan("");
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-/// Median spectral flatness (geometric over arithmetic mean of the power, Wiener entropy) of
-/// 2048-point Hann frames inside a band, over frames within 50 dB of the loudest.
-double spectral_flatness(const AudioBuffer& a, std::pair<double, double> band) {
-    constexpr int n = 2048;
-    const AudioBuffer m = mono_sum(a);
-    analysis::RealFft fft(n);
-    std::vector<float> frame(n);
-    std::vector<std::complex<float>> spec(static_cast<std::size_t>(fft.bins()));
-    const double sr = a.sample_rate_hz();
-    const auto lo = static_cast<std::size_t>(band.first / sr * n);
-    const auto hi = std::min(static_cast<std::size_t>(band.second / sr * n), spec.size() - 1);
-    std::vector<std::pair<double, double>> frames;  // (power, flatness)
-    for (std::size_t start = 0; start + n <= m.frames(); start += n) {
-        for (int i = 0; i < n; ++i)
-            frame[static_cast<std::size_t>(i)] =
-                m.channel(0)[start + static_cast<std::size_t>(i)] *
-                static_cast<float>(0.5 - 0.5 * std::cos(2.0 * M_PI * i / n));
-        fft.forward(frame, spec);
-        double log_sum = 0.0, sum = 0.0;
-        for (std::size_t k = lo; k <= hi; ++k) {
-            const double p = std::norm(spec[k]) + 1e-20;
-            log_sum += std::log(p);
-            sum += p;
-        }
-        const auto count = static_cast<double>(hi - lo + 1);
-        frames.emplace_back(sum, std::exp(log_sum / count) / (sum / count));
-    }
-    double loudest = 0.0;
-    for (const auto& f : frames) loudest = std::max(loudest, f.first);
-    std::vector<double> kept;
-    for (const auto& f : frames)
-        if (f.first > loudest * 1e-5) kept.push_back(f.second);
-    return median(kept);
-}
-
-/// Envelope of a band in dB, 5 ms RMS frames.
-std::vector<double> band_envelope_db(const AudioBuffer& a, std::pair<double, double> band,
-                                     double frame_s) {
-    AudioBuffer m = mono_sum(a);
-    dsp::Equalizer eq;
-    eq.set_params({{{dsp::EqBandType::high_pass, band.first, 0.0, 0.7071, 2, true},
-                    {dsp::EqBandType::low_pass, band.second, 0.0, 0.7071, 4, true}}});
-    eq.prepare({a.sample_rate_hz(), static_cast<int>(m.frames()), 1});
-    float* planes[1] = {m.channel(0).data()};
-    eq.process(AudioView(planes, 1, m.frames()));
-    const auto hop = static_cast<std::size_t>(frame_s * a.sample_rate_hz());
-    std::vector<double> env;
-    for (std::size_t s = 0; s + hop <= m.frames(); s += hop) {
-        double e = 0.0;
-        for (std::size_t i = 0; i < hop; ++i)
-            e += double(m.channel(0)[s + i]) * m.channel(0)[s + i];
-        env.push_back(10.0 * std::log10(e / static_cast<double>(hop) + 1e-20));
-    }
-    return env;
-}
-
-/// Median time (ms) for the band's level to fall 12 dB below each hit's peak: onsets rise 6 dB
-/// within 20 ms and come within 30 dB of the loudest frame, at least 100 ms apart.
-double decay_time_ms(const AudioBuffer& a, std::pair<double, double> band) {
-    constexpr double frame_s = 0.005;
-    const auto env = band_envelope_db(a, band, frame_s);
-    if (env.size() < 8) return std::nan("");
-    const double top = *std::max_element(env.begin(), env.end());
-    std::vector<double> decays;
-    std::size_t last = 0;
-    bool any = false;
-    for (std::size_t i = 4; i < env.size(); ++i) {
-        if (env[i] - env[i - 4] < 6.0 || env[i] < top - 30.0 || (any && i - last < 20)) continue;
-        any = true;
-        last = i;
-        std::size_t peak = i;
-        for (std::size_t k = i; k < std::min(env.size(), i + 6); ++k)
-            if (env[k] > env[peak]) peak = k;
-        std::size_t k = peak;
-        while (k < env.size() && k < peak + 200 && env[k] > env[peak] - 12.0) ++k;
-        decays.push_back(static_cast<double>(k - peak) * frame_s * 1000.0);
-    }
-    return median(decays);
-}
-
-/// Direct-to-reverb estimate (dB): loud 50 ms frames (90th percentile) minus the 30th
-/// percentile, where reverb and delay tails fill the gaps between phrases and hits. More space
-/// raises the quiet frames, so the figure falls. Frames more than 60 dB under the loudest are
-/// silence and do not count.
-double direct_to_reverb_db(const AudioBuffer& a) {
-    const auto env = band_envelope_db(a, {20.0, 0.45 * a.sample_rate_hz()}, 0.05);
-    if (env.empty()) return std::nan("");
-    const double top = *std::max_element(env.begin(), env.end());
-    std::vector<double> kept;
-    for (double e : env)
-        if (e > top - 60.0) kept.push_back(e);
-    std::sort(kept.begin(), kept.end());
-    const auto at = [&](double p) {
-        return kept[static_cast<std::size_t>(p * static_cast<double>(kept.size() - 1))];
-    };
-    return at(0.9) - at(0.3);
-}
-
 struct MeasureInput {
     const AudioBuffer* target;  // the target's audio (master for "mix", else its stems' sum)
     const AudioBuffer* mix;     // mix.wav (for loudness shares)
@@ -305,11 +191,12 @@ double measure(const intent::VerifyCheck& check, const MeasureInput& in) {
     if (m == "loudness_share_lu")
         return analysis::integrated_lufs(t) - analysis::integrated_lufs(slice(*in.mix, in.ranges));
     if (m == "transient_to_body_db") return analysis::analyze_track(t).transient_to_body_db;
-    if (m == "spectral_flatness")
-        return spectral_flatness(t, check.band_hz.value_or(std::pair{4000.0, 12000.0}));
-    if (m == "decay_time_ms")
-        return decay_time_ms(t, check.band_hz.value_or(std::pair{40.0, 250.0}));
-    if (m == "direct_to_reverb_db") return direct_to_reverb_db(t);
+    if (m == "frame_crest_db") return analysis::analyze_track(t).distortion.frame_crest_db;
+    if (m == "low_sustain_db") {
+        const auto band = check.band_hz.value_or(std::pair{40.0, 200.0});
+        return analysis::low_sustain_db(t, band.first, band.second);
+    }
+    if (m == "direct_to_reverb_db") return analysis::direct_to_reverb_db(t);
     const analysis::Analysis an = analysis::analyze(t);
     if (m == "band_ratio_db" && check.band_hz && check.relative_to_hz)
         return band_power_db(an, *check.band_hz) - band_power_db(an, *check.relative_to_hz);

@@ -292,24 +292,6 @@ std::vector<QualityCase> quality_cases() {
     return out;
 }
 
-/// Qualities whose vocabulary check does not yet measure the move on the demo (printed, not
-/// asserted), and why. Listed in the issue note as work left.
-const std::map<std::string, std::string>& not_yet_verified() {
-    static const std::map<std::string, std::string> m = {
-        {"intimate",
-         "direct_to_reverb_db is estimated from the stem's loud vs quiet frames; the move's "
-         "compression raises the quiet frames as much as the drier sends lower them"},
-        {"distant", "direct_to_reverb_db estimate (see intimate): the level drop and EQ mask it"},
-        {"gritty",
-         "spectral_flatness in 4-12 kHz falls when soft clipping adds tonal harmonics to "
-         "pitched parts; a harmonic-richness measure would follow grit"},
-        {"clean", "spectral_flatness (see gritty): the measured change is within 0.001"},
-        {"tight",
-         "decay_time_ms of the 40-250 Hz band is set by the demo's note lengths, not by the "
-         "compression and EQ the move makes"}};
-    return m;
-}
-
 class QualityMovesReleaseOnly : public ::testing::TestWithParam<QualityCase> {};
 
 TEST_P(QualityMovesReleaseOnly, MeasuredMoveGoesTheRightWayAndLoudnessStaysOnTarget) {
@@ -324,14 +306,6 @@ TEST_P(QualityMovesReleaseOnly, MeasuredMoveGoesTheRightWayAndLoudnessStaysOnTar
     const auto out = apply(project, {d});
     ASSERT_EQ(out.status, intent::Status::applied);
     ASSERT_GE(out.verification.size(), 2u);  // the quality's checks and the loudness check
-    const auto pending = not_yet_verified().find(c.quality);
-    if (pending != not_yet_verified().end()) {
-        for (const auto& v : out.verification)
-            std::printf("%-10s %-11s %-24s %9.3f -> %9.3f  %s\n", v.quality.c_str(),
-                        v.target.c_str(), v.measure.c_str(), v.before, v.after,
-                        v.ok ? "ok" : "NOT MET");
-        GTEST_SKIP() << pending->second;
-    }
     for (const auto& v : out.verification) {
         EXPECT_TRUE(v.ok) << c.quality << " on " << c.target << ": " << v.measure << " " << v.before
                           << " -> " << v.after << " (expected " << v.expected << ")";
