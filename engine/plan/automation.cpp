@@ -42,6 +42,33 @@ bool is_drum(const std::string& role) {
            role == "overheads" || role == "room" || role == "percussion";
 }
 
+/// How much the drums' drive raises the band around the lead in the lifted sections (dB): the
+/// drums' share of the other tracks' power there, at the planned faders, raised by the drive.
+double band_lift_from_drum_drive_db(const Plan& plan, const AutomationIntent& intent,
+                                    double drive_db) {
+    double drums = 0.0, others = 0.0;
+    for (const auto& s : plan.sections) {
+        if (!lifts(s.label)) continue;
+        for (std::size_t i = 0;
+             i < plan.tracks.size() && i < intent.track_levels_dbfs_per_100ms.size(); ++i) {
+            const Track& tr = plan.tracks[i];
+            if (tr.mute || tr.role == "lead_vocal") continue;
+            const auto& levels = intent.track_levels_dbfs_per_100ms[i];
+            const auto first = static_cast<std::size_t>(std::max(0.0, s.start_s / k_level_hop_s));
+            const auto last =
+                std::min(levels.size(), static_cast<std::size_t>(s.end_s / k_level_hop_s));
+            for (std::size_t k = first; k < last; ++k) {
+                if (!std::isfinite(levels[k])) continue;
+                (is_drum(tr.role) ? drums : others) +=
+                    std::pow(10.0, (levels[k] + tr.fader_db) / 10.0);
+            }
+        }
+    }
+    if (drums + others <= 0.0) return 0.0;
+    const double share = drums / (drums + others);
+    return 10.0 * std::log10(1.0 - share + share * std::pow(10.0, drive_db / 10.0));
+}
+
 double round2(double x) {
     return std::round(x * 100.0) / 100.0;
 }
@@ -375,6 +402,9 @@ void automate_sections(Plan& plan, const AutomationIntent& intent) {
         return v;
     };
 
+    const double lead_over_band_db = scale * k_lead_lift_db;
+    const double band_lift_db =
+        round2(band_lift_from_drum_drive_db(plan, intent, scale * k_drum_drive_db));
     for (std::size_t t = 0; t < plan.tracks.size(); ++t) {
         Track& tr = plan.tracks[t];
         if (tr.mute) continue;
@@ -385,21 +415,32 @@ void automate_sections(Plan& plan, const AutomationIntent& intent) {
             return it == asked.end() ? 0 : it->second;
         };
         const bool lead = tr.role == "lead_vocal";
-        // Level: the lead's presence in the lift; any track its intents lift.
+        // Level: the lead comes forward over the band in the lift (its fader also rides over
+        // the drums' drive there, or the drive would take the lift back); any track its intents
+        // lift.
         const auto gain = per_section([&](const std::string& label) {
-            return scale * ((lead && lifts(label) ? k_lead_lift_db : 0.0) +
-                            (ask(label) > 0 ? k_intent_lift_db : 0.0));
+            return (lead && lifts(label) ? lead_over_band_db + band_lift_db : 0.0) +
+                   scale * (ask(label) > 0 ? k_intent_lift_db : 0.0);
         });
         if (auto p = lanes.points(gain, 0.0); !p.empty()) {
-            const std::string why = lead ? "the lead vocal comes forward where the song lifts"
-                                         : "the session asks for it";
+            const std::string why =
+                lead ? fmt::format(
+                           "the lead vocal comes forward {:.1f} dB over the band where "
+                           "the song lifts ({:+.1f} dB of it rides over the drums' drive)",
+                           lead_over_band_db, band_lift_db)
+                     : "the session asks for it";
+            auto evidence = ramp_evidence;
+            if (lead) {
+                evidence.emplace_back("lead_over_band_db", lead_over_band_db);
+                evidence.emplace_back("band_lift_db", band_lift_db);
+            }
             add_lane(tr.automation,
                      {"gain_db",
                       std::move(p),
                       {lead ? "SECTION_LEAD_LIFT" : "SECTION_INTENT_LIFT",
                        fmt::format("Fader {}: {}; {}.", lanes.moves_text(gain, 0.0, "{:+.1f} dB"),
                                    why, ramp_text),
-                       ramp_evidence}});
+                       std::move(evidence)}});
         }
         // Space: the lead's sends open up in the lift and stay drier in the verse; intents
         // for intimacy take any track drier there.
