@@ -146,9 +146,10 @@ void check_StemsSumToTheMix() {
     for (int c = 0; c < 2; ++c)
         for (std::size_t i = 0; i < mix.frames(); ++i)
             worst = std::max(worst, double(std::fabs(sum.channel(c)[i] - mix.channel(c)[i])));
-    // The mix is the float32 sum of the stems in track order; the files hold float32 exactly,
-    // so summing them again in the same order gives the same samples.
-    EXPECT_EQ(worst, 0.0);
+    // The mix adds each track and each whole return; a stem holds its track plus its share of
+    // the returns, so summing the stems adds the same signals in another order. Float32
+    // rounding of that reordering stays under 1e-6 (-120 dBFS, under a 16-bit master's dither).
+    EXPECT_LE(worst, 1e-6);
 }
 
 void check_OutputsHaveTheSessionLength() {
