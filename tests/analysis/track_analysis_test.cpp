@@ -156,6 +156,5 @@ TEST(TrackAnalysis, KickIsTransientAndPadIsNot) {
     EXPECT_LT(pad.onset_rate_per_s, 0.5);
 }
 
-
 }  // namespace
 }  // namespace secondear::analysis
