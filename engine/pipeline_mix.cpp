@@ -5,8 +5,10 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <initializer_list>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -380,20 +382,48 @@ MixOutcome mix(const MixJob& job) {
     const auto sections = analysis::find_sections(song, tempo, so);
     for (const auto& s : sections.sections)
         mi.sections.push_back({s.start_s, s.end_s, s.label, s.confidence});
-    const auto song_analysis = analysis::analyze(song);
     std::string genre = job.genre.empty() ? session.genre : job.genre;
     std::string genre_reason = "given";
     if (genre.empty()) {
+        // The tonal balance of the stems as delivered says little (their gains are arbitrary),
+        // so the guess listens to a first balance: the tracks' spectra at the faders a neutral
+        // (pop) plan gives them, summed in power.
+        plan::MixIntent neutral = mi;
+        neutral.genre = intent::load_genre("pop");
+        const auto first = plan::make_mix_plan(evidence, pairs, neutral, rate, frames);
         std::vector<double> levels;
         for (double hz : intent::iso_third_octave_centres_hz()) {
-            double db = -120.0;
-            for (const auto& b : song_analysis.spectrum_third_octave)
-                if (std::fabs(b.hz - hz) < 1e-6 && std::isfinite(b.db)) db = b.db;
-            levels.push_back(db);
+            double power = 0.0;
+            for (std::size_t i = 0; i < evidence.size() && i < first.tracks.size(); ++i) {
+                if (evidence[i].features.silent) continue;
+                for (const auto& b : evidence[i].features.spectrum_third_octave)
+                    if (std::fabs(b.hz - hz) < 1e-6 && std::isfinite(b.db))
+                        power += std::pow(10.0, (b.db + first.tracks[i].fader_db) / 10.0);
+            }
+            levels.push_back(power > 0.0 ? 10.0 * std::log10(power) : -120.0);
         }
-        const auto nearest = intent::nearest_genre(levels, song_analysis.plr_db, 0.0);
+        // The instruments that play rule out styles that never use them.
+        const auto plays = [&](std::initializer_list<std::string_view> roles) {
+            return std::any_of(evidence.begin(), evidence.end(), [&](const auto& e) {
+                return !e.features.silent &&
+                       std::find(roles.begin(), roles.end(), e.role.role) != roles.end();
+            });
+        };
+        std::vector<std::string> ruled_out;
+        std::string ruled_out_text;
+        if (plays({"kick", "snare", "hihat", "toms", "electric_guitar"})) {
+            ruled_out.push_back("classical");
+            ruled_out_text += "; classical ruled out (a drum kit or an electric guitar plays)";
+        }
+        if (plays({"kick", "snare", "hihat", "toms", "overheads", "room", "percussion", "bass",
+                   "acoustic_guitar", "electric_guitar", "piano", "keys", "pad", "strings", "brass",
+                   "woodwinds"})) {
+            ruled_out.push_back("spoken-word");
+            ruled_out_text += "; spoken-word ruled out (instruments play)";
+        }
+        const auto nearest = intent::nearest_genre(levels, std::nullopt, std::nullopt, ruled_out);
         genre = nearest.name;
-        genre_reason = nearest.reason;
+        genre_reason = nearest.reason + ruled_out_text;
     }
     mi.genre = intent::load_genre(genre);
 

@@ -1,9 +1,9 @@
 #include "intent/genre.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/embedded_data.hpp"
@@ -107,8 +107,9 @@ std::vector<std::string> genre_names() {
     return names;
 }
 
-NearestGenre nearest_genre(const std::vector<double>& spectrum, double plr_db,
-                           double side_mid_ratio_db) {
+NearestGenre nearest_genre(const std::vector<double>& spectrum, std::optional<double> plr_db,
+                           std::optional<double> side_mid_ratio_db,
+                           const std::vector<std::string>& ruled_out) {
     const auto& centres = iso_third_octave_centres_hz();
     if (spectrum.size() != centres.size()) {
         throw Error(ErrorKind::input_invalid,
@@ -118,6 +119,7 @@ NearestGenre nearest_genre(const std::vector<double>& spectrum, double plr_db,
     NearestGenre best;
     best.distance = HUGE_VAL;
     for (const auto& p : all_profiles()) {
+        if (std::find(ruled_out.begin(), ruled_out.end(), p.name) != ruled_out.end()) continue;
         const double p_ref = reference_db(p.tonal_target_db);
         double sum = 0.0;
         int count = 0;
@@ -129,19 +131,24 @@ NearestGenre nearest_genre(const std::vector<double>& spectrum, double plr_db,
             ++count;
         }
         const double tonal_db = std::sqrt(sum / count);
-        const double plr_out_db = plr_db < p.plr_min_db   ? p.plr_min_db - plr_db
-                                  : plr_db > p.plr_max_db ? plr_db - p.plr_max_db
-                                                          : 0.0;
-        const double width_db = std::abs(side_mid_ratio_db - p.side_mid_ratio_db);
+        double plr_out_db = 0.0;
+        if (plr_db)
+            plr_out_db = *plr_db < p.plr_min_db   ? p.plr_min_db - *plr_db
+                         : *plr_db > p.plr_max_db ? *plr_db - p.plr_max_db
+                                                  : 0.0;
+        const double width_db =
+            side_mid_ratio_db ? std::abs(*side_mid_ratio_db - p.side_mid_ratio_db) : 0.0;
         // Weights: 1 dB of tonal mismatch ~ 2 dB of PLR outside the range ~ 6 dB of width.
         const double distance = tonal_db + plr_out_db / 2.0 + width_db / 6.0;
         if (distance < best.distance) {
-            char text[256];
-            std::snprintf(text, sizeof text,
-                          "tonal balance %.1f dB RMS from the %s curve; PLR %.1f dB (%s range "
-                          "%.0f-%.0f dB); side/mid %.1f dB (%s %.1f dB)",
-                          tonal_db, p.name.c_str(), plr_db, p.name.c_str(), p.plr_min_db,
-                          p.plr_max_db, side_mid_ratio_db, p.name.c_str(), p.side_mid_ratio_db);
+            std::string text =
+                fmt::format("tonal balance {:.1f} dB RMS from the {} curve", tonal_db, p.name);
+            text += plr_db ? fmt::format("; PLR {:.1f} dB ({} range {:.0f}-{:.0f} dB)", *plr_db,
+                                         p.name, p.plr_min_db, p.plr_max_db)
+                           : "; PLR not used (the stems are not yet mixed)";
+            if (side_mid_ratio_db)
+                text += fmt::format("; side/mid {:.1f} dB ({} {:.1f} dB)", *side_mid_ratio_db,
+                                    p.name, p.side_mid_ratio_db);
             best = NearestGenre{p.name, distance, text};
         }
     }

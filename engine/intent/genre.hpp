@@ -55,7 +55,12 @@ struct NearestGenre {
 /// iso_third_octave_centres_hz(), any reference level), its PLR and its side/mid ratio.
 /// Distance = RMS spectral difference (dB, 40 Hz-12.5 kHz, both curves aligned on their
 /// 800 Hz-1.25 kHz mean) + PLR distance outside the profile's range / 2 + |side/mid diff| / 6.
+/// PLR and side/mid are left out when not given: the plain sum of unmixed stems has neither
+/// its final dynamics (nothing is compressed or limited yet) nor its final image (nothing is
+/// panned yet), so only its tonal balance says anything about the style.
+/// Profiles named in `ruled_out` (for example by the instruments a session holds) are skipped.
 NearestGenre nearest_genre(const std::vector<double>& spectrum_third_octave_db_at_iso_centres,
-                           double plr_db, double side_mid_ratio_db);
+                           std::optional<double> plr_db, std::optional<double> side_mid_ratio_db,
+                           const std::vector<std::string>& ruled_out = {});
 
 }  // namespace secondear::intent
