@@ -13,7 +13,9 @@ namespace secondear::test {
 std::filesystem::path corpus_path(const std::string& relative);
 bool corpus_available();
 
-/// A fresh empty folder for this test (under the build tree), removed at the next run.
+/// A fresh empty folder for this test (under $SECONDEAR_TEST_TMP, or the system temp folder),
+/// removed when the test program ends with every test passed; kept after a failure or when
+/// SECONDEAR_KEEP_TEST_TMP is set.
 std::filesystem::path scratch_dir();
 
 }  // namespace secondear::test
