@@ -114,10 +114,9 @@ Timing best_of(int runs, const std::function<void()>& job, bool in_child = false
     return best;
 }
 
-// The timed path of "our full analysis". It decodes and runs the loudness meter today; when
-// analysis::analyze() (spectrum, dynamics, stereo...) lands, swap its call in here.
-// What `secondear analyze` does: one streaming pass of the whole Analyzer (loudness, true peak,
-// 1/3-octave spectrum, dynamics, stereo, clipping, floor, problems) over the decoded file.
+// The timed path of "our full analysis", what `secondear analyze` does: one streaming pass of the
+// whole Analyzer (loudness, true peak, 1/3-octave spectrum, dynamics, stereo, clipping, floor,
+// problems) over the decoded file.
 analysis::LoudnessResult run_full_analysis(const fs::path& path) {
     return pipeline::analyze_file(path).analysis.loudness;
 }
