@@ -14,11 +14,11 @@
 
 #include "analysis/analysis.hpp"
 #include "analysis/loudness.hpp"
-#include "demo/demo_session.hpp"
 #include "io/decode.hpp"
 #include "pipeline.hpp"
 #include "pipeline_revise.hpp"
 #include "render/stream.hpp"
+#include "support/demo_project.hpp"
 #include "support/paths.hpp"
 
 namespace secondear::pipeline {
@@ -27,18 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using intent::Direction;
 using intent::Directive;
-
-/// The demo session, mixed into dir/project (about 2 s in Release).
-fs::path mixed_demo(const fs::path& dir) {
-    demo::DemoOptions o;
-    o.bars_per_section_scale = 4;
-    demo::write_demo_session(demo::make_demo_session(o), dir / "session");
-    MixJob job;
-    job.session = dir / "session" / "session.json";
-    job.out_dir = dir / "project";
-    mix(job);
-    return dir / "project";
-}
 
 std::string bytes_of(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -83,7 +71,7 @@ std::string run_cli(const std::string& args) {
 }
 
 TEST(Revise, FiveRevisionsUndoRedoCompareAndAFreshProcessReadsTheHistoryBack) {
-    const fs::path project = mixed_demo(test::scratch_dir());
+    const fs::path project = test::mixed_demo_project(test::scratch_dir());
     const std::vector<std::string> requests = {"make the vocal warmer", "the drums punchier",
                                                "a bit more reverb on the vocal",
                                                "make the mix wider", "the bass a touch louder"};
@@ -146,7 +134,7 @@ TEST(Revise, FiveRevisionsUndoRedoCompareAndAFreshProcessReadsTheHistoryBack) {
 }
 
 TEST(Revise, VagueRequestAsksAndTheAnswerContinues) {
-    const fs::path project = mixed_demo(test::scratch_dir());
+    const fs::path project = test::mixed_demo_project(test::scratch_dir());
     const auto q = say(project, "make it pop");
     ASSERT_EQ(q.status, intent::Status::question);
     ASSERT_TRUE(q.question.has_value());
@@ -167,7 +155,7 @@ TEST(Revise, VagueRequestAsksAndTheAnswerContinues) {
 }
 
 TEST(Revise, DryRunPlansWithoutRenderingOrSaving) {
-    const fs::path project = mixed_demo(test::scratch_dir());
+    const fs::path project = test::mixed_demo_project(test::scratch_dir());
     ReviseJob job;
     job.project = project;
     job.text = "the vocal louder";
@@ -181,7 +169,7 @@ TEST(Revise, DryRunPlansWithoutRenderingOrSaving) {
 }
 
 TEST(Revise, ChorusVocalLouderChangesTheAudioOnlyFromTheChorus) {
-    const fs::path project = mixed_demo(test::scratch_dir());
+    const fs::path project = test::mixed_demo_project(test::scratch_dir());
     const auto out = say(project, "the lead vocal louder in the chorus");
     ASSERT_EQ(out.status, intent::Status::applied);
     const plan::Plan p = load_revision_plan(project, out.revision);
@@ -232,7 +220,7 @@ TEST(Revise, ChorusVocalLouderChangesTheAudioOnlyFromTheChorus) {
 
 TEST(Revise, AcceptingWarmerTwiceMakesTheNextMixStartWarmer) {
     const fs::path dir = test::scratch_dir();
-    const fs::path project = mixed_demo(dir);
+    const fs::path project = test::mixed_demo_project(dir);
     const fs::path taste_file = dir / "taste.json";
     for (int i = 0; i < 2; ++i) {
         const auto out = say(project, "make the mix warmer");
@@ -296,7 +284,7 @@ class QualityMovesReleaseOnly : public ::testing::TestWithParam<QualityCase> {};
 
 TEST_P(QualityMovesReleaseOnly, MeasuredMoveGoesTheRightWayAndLoudnessStaysOnTarget) {
     const auto& c = GetParam();
-    const fs::path project = mixed_demo(test::scratch_dir());
+    const fs::path project = test::mixed_demo_project(test::scratch_dir());
     if (!c.prepare_quality.empty()) {
         ASSERT_EQ(apply(project, {directive(c.target, c.prepare_quality, 1.0)}).status,
                   intent::Status::applied);

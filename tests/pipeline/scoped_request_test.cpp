@@ -8,29 +8,18 @@
 #include <utility>
 #include <vector>
 
-#include "demo/demo_session.hpp"
 #include "io/decode.hpp"
 #include "pipeline.hpp"
 #include "pipeline_revise.hpp"
 #include "render/chain.hpp"
 #include "render/stream.hpp"
+#include "support/demo_project.hpp"
 #include "support/paths.hpp"
 
 namespace secondear::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path mixed_demo(const fs::path& dir) {
-    demo::DemoOptions o;
-    o.bars_per_section_scale = 4;
-    demo::write_demo_session(demo::make_demo_session(o), dir / "session");
-    MixJob job;
-    job.session = dir / "session" / "session.json";
-    job.out_dir = dir / "project";
-    mix(job);
-    return dir / "project";
-}
 
 using Spans = std::vector<std::pair<std::size_t, std::size_t>>;  // frames [from, to)
 
@@ -61,13 +50,13 @@ double tail_of_returns_fed_by(const plan::Plan& p, const plan::Track& t) {
     for (const auto& send : t.sends)
         for (const auto& b : p.buses)
             if (b.name == send.bus)
-                tail_s = std::max(
-                    tail_s, render::Chain(b.chain, spec).tail_frames() / p.sample_rate_hz);
+                tail_s =
+                    std::max(tail_s, render::Chain(b.chain, spec).tail_frames() / p.sample_rate_hz);
     return tail_s;
 }
 
 TEST(ScopedRequest, ChorusLeadLouderIsByteIdenticalOutsideTheChorusAndItsTails) {
-    const fs::path project = mixed_demo(test::scratch_dir());
+    const fs::path project = test::mixed_demo_project(test::scratch_dir());
     ReviseJob job;
     job.project = project;
     job.text = "the lead vocal louder in the chorus";
@@ -88,9 +77,8 @@ TEST(ScopedRequest, ChorusLeadLouderIsByteIdenticalOutsideTheChorusAndItsTails) 
     for (const auto& [start_s, end_s] : choruses)
         spans.emplace_back(static_cast<std::size_t>((start_s - ramp_s) * sr),
                            static_cast<std::size_t>((end_s + tail_s) * sr) + 1);
-    std::printf("ramp %.3f s, tail %.3f s; choruses %.3f-%.3f s and %.3f-%.3f s\n", ramp_s,
-                tail_s, choruses[0].first, choruses[0].second, choruses[1].first,
-                choruses[1].second);
+    std::printf("ramp %.3f s, tail %.3f s; choruses %.3f-%.3f s and %.3f-%.3f s\n", ramp_s, tail_s,
+                choruses[0].first, choruses[0].second, choruses[1].first, choruses[1].second);
     const fs::path rev = project / "revisions" / out.revision;
     EXPECT_EQ(differing_outside("mix", io::decode(project / "mix.wav").audio,
                                 io::decode(rev / "mix.wav").audio, spans),

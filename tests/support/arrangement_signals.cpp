@@ -10,6 +10,7 @@
 #include "core/units.hpp"
 #include "io/decode.hpp"
 #include "io/resample.hpp"
+#include "support/sections_scores.hpp"
 
 namespace secondear::test::arrangement {
 namespace {
@@ -271,28 +272,7 @@ Concatenation concatenate_excerpts(const std::vector<std::filesystem::path>& fil
 
 double f_measure(const std::vector<double>& detected, const std::vector<double>& reference,
                  double tolerance_s) {
-    if (detected.empty() && reference.empty()) return 1.0;
-    if (detected.empty() || reference.empty()) return 0.0;
-    std::vector<bool> used(detected.size(), false);
-    std::size_t hits = 0;
-    for (double ref : reference) {
-        std::size_t best = detected.size();
-        double best_error = tolerance_s;
-        for (std::size_t i = 0; i < detected.size(); ++i) {
-            const double error = std::abs(detected[i] - ref);
-            if (!used[i] && error <= best_error) {
-                best = i;
-                best_error = error;
-            }
-        }
-        if (best < detected.size()) {
-            used[best] = true;
-            ++hits;
-        }
-    }
-    const double precision = static_cast<double>(hits) / static_cast<double>(detected.size());
-    const double recall = static_cast<double>(hits) / static_cast<double>(reference.size());
-    return hits == 0 ? 0.0 : 2.0 * precision * recall / (precision + recall);
+    return sections::score_boundaries(detected, reference, tolerance_s).f;
 }
 
 }  // namespace secondear::test::arrangement
