@@ -59,9 +59,20 @@ class FlushDenormals {
 #endif
 };
 
-// The mean of the powers above both gates: the absolute one, then one relative_lu below the mean
-// of what passed the absolute gate (BS.1770-4 eq. (5)-(6); Tech 3342 uses -20 LU). Returns 0 (no
-// blocks) when nothing passes; `gated` receives the blocks that pass, if given.
+double loudness_range_lu(const std::vector<double>& short_term_powers) {
+    std::vector<double> gated;
+    gated_mean_power(short_term_powers, k_lra_relative_gate_lu, &gated);
+    if (gated.size() < 2) return 0.0;
+    std::sort(gated.begin(), gated.end());
+    const auto rank = [&](double p) {
+        return gated[static_cast<std::size_t>(
+            std::llround(static_cast<double>(gated.size() - 1) * p))];
+    };
+    return power_to_lufs(rank(k_lra_high_percentile)) - power_to_lufs(rank(k_lra_low_percentile));
+}
+
+}  // namespace
+
 double gated_mean_power(const std::vector<double>& powers, double relative_lu,
                         std::vector<double>* gated) {
     const double absolute = lufs_to_power(k_absolute_gate_lufs);
@@ -85,20 +96,6 @@ double gated_mean_power(const std::vector<double>& powers, double relative_lu,
         }
     return count ? sum / static_cast<double>(count) : 0.0;
 }
-
-double loudness_range_lu(const std::vector<double>& short_term_powers) {
-    std::vector<double> gated;
-    gated_mean_power(short_term_powers, k_lra_relative_gate_lu, &gated);
-    if (gated.size() < 2) return 0.0;
-    std::sort(gated.begin(), gated.end());
-    const auto rank = [&](double p) {
-        return gated[static_cast<std::size_t>(
-            std::llround(static_cast<double>(gated.size() - 1) * p))];
-    };
-    return power_to_lufs(rank(k_lra_high_percentile)) - power_to_lufs(rank(k_lra_low_percentile));
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // LoudnessMeter

@@ -73,6 +73,13 @@ LoudnessResult measure_loudness(const AudioBuffer& audio);
 double integrated_lufs(const AudioBuffer& audio);
 double true_peak_dbtp(const AudioBuffer& audio);
 
+/// BS.1770-4 gating (eq. (5)-(6)) of mean-square block powers: the mean of the powers above the
+/// absolute gate (-70 LUFS) and `relative_lu` below the mean of what passed it (-10 for
+/// integrated loudness, -20 for LRA). 0 when nothing passes; `gated` receives the blocks that
+/// pass, if given.
+double gated_mean_power(const std::vector<double>& powers, double relative_lu,
+                        std::vector<double>* gated = nullptr);
+
 /// The reference meter: libebur128 (the same measures through the library everybody checks
 /// against). Slower; the tests use it as the oracle for LoudnessMeter. Momentary loudness is
 /// polled every 10 ms and short-term every 100 ms (its maxima and the series). Channels: 1, 2,

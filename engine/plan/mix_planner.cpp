@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/loudness.hpp"
 #include "core/embedded_data.hpp"
 #include "plan/automation.hpp"
 
@@ -87,30 +88,19 @@ double percentile(std::vector<double> v, double p) {
 }
 
 /// BS.1770-4 gating on 100 ms block powers: 400 ms windows with a 100 ms hop (four blocks),
-/// absolute gate at -70 dB, then relative gate 10 dB under the mean of the windows that passed;
+/// gated as analysis::gated_mean_power does (absolute -70, relative -10 LU);
 /// the mean power of the windows left, in dB (same reference as the powers), or -inf.
 double gated_level_db(const std::vector<double>& block_power) {
     constexpr std::size_t k_window_blocks = 4;
+    constexpr double k_relative_gate_lu = -10.0;
     std::vector<double> w;
     for (std::size_t b = 0; b + k_window_blocks <= block_power.size(); ++b) {
         double p = 0.0;
         for (std::size_t k = 0; k < k_window_blocks; ++k) p += block_power[b + k];
         w.push_back(p / static_cast<double>(k_window_blocks));
     }
-    const auto mean_above = [&](double gate) {
-        double sum = 0.0;
-        std::size_t n = 0;
-        for (double p : w)
-            if (p > gate) {
-                sum += p;
-                ++n;
-            }
-        return n > 0 ? sum / static_cast<double>(n) : 0.0;
-    };
-    const double absolute = mean_above(std::pow(10.0, -70.0 / 10.0));
-    if (absolute <= 0.0) return -std::numeric_limits<double>::infinity();
-    const double relative = mean_above(absolute * std::pow(10.0, -10.0 / 10.0));
-    return relative > 0.0 ? 10.0 * std::log10(relative) : -std::numeric_limits<double>::infinity();
+    const double gated = analysis::gated_mean_power(w, k_relative_gate_lu);
+    return gated > 0.0 ? 10.0 * std::log10(gated) : -std::numeric_limits<double>::infinity();
 }
 
 double round2(double x) {
