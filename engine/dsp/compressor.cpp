@@ -48,17 +48,26 @@ double series_power_to_db(double power) noexcept {
 /// 10^(db / 20) for db in [-6000, 6000] (clamped). 2^t with t = n + f, n the nearest integer
 /// (the add-and-subtract of 1.5 * 2^52 rounds to nearest), |f| <= 1/2; 2^f = e^u with
 /// |u| <= ln(2) / 2 as a Taylor series to u^10 (remainder under 3e-13 relative); 2^n built in the
-/// exponent bits.
-double series_db_to_gain(double db) noexcept {
+/// exponent bits. Two values at once (GCC/Clang vector extensions: two doubles, or two 64-bit
+/// integers, in one SSE2 register; GCC does not vectorise the bit manipulations by itself). Each
+/// lane does exactly the scalar operations, so a value's result does not depend on its neighbour.
+using Pair = double __attribute__((vector_size(16)));
+using Int2 = std::int64_t __attribute__((vector_size(16)));
+
+Pair series_db_to_gain(Pair db) noexcept {
     constexpr double k_log2_per_db = 0.16609640474436813;  // log2(10) / 20
     constexpr double k_ln2 = 0.6931471805599453;
     constexpr double k_round = 6755399441055744.0;  // 1.5 * 2^52
-    const double t = std::clamp(db * k_log2_per_db, -1000.0, 1000.0);
-    const double rounded = t + k_round;
-    const auto n = static_cast<std::int32_t>(std::bit_cast<std::uint64_t>(rounded) & 0xffffffffu);
-    const double u = (t - (rounded - k_round)) * k_ln2;
+    Pair t = db * k_log2_per_db;
+    t = t < -1000.0 ? Pair{} - 1000.0 : t;  // std::clamp(t, -1000, 1000)
+    t = 1000.0 < t ? Pair{} + 1000.0 : t;
+    const Pair rounded = t + k_round;
+    // n: the low 32 bits of the rounded value's bits, sign-extended.
+    const Int2 low = reinterpret_cast<Int2>(rounded) & 0xffffffff;
+    const Int2 n = (low ^ 0x80000000) - 0x80000000;
+    const Pair u = (t - (rounded - k_round)) * k_ln2;
     // Horner form of sum u^k / k!, k = 0..10.
-    const double e =
+    const Pair e =
         1.0 +
         u * (1.0 + u * (1.0 / 2 +
                         u * (1.0 / 6 +
@@ -68,8 +77,21 @@ double series_db_to_gain(double db) noexcept {
                                                              u * (1.0 / 40320 +
                                                                   u * (1.0 / 362880 +
                                                                        u * (1.0 / 3628800))))))))));
-    const auto scale = std::bit_cast<double>(static_cast<std::uint64_t>(n + 1023) << 52);
+    const Pair scale = reinterpret_cast<Pair>((n + 1023) << 52);
     return e * scale;
+}
+
+/// Giannoulis et al. 2012, eq. 4 (see Compressor::gain_computer_db).
+[[gnu::always_inline]] inline double soft_knee_gain_db(const CompressorParams& p,
+                                                       double x_db) noexcept {
+    const double over = x_db - p.threshold_db;
+    const double slope = 1.0 / p.ratio - 1.0;  // <= 0
+    if (2.0 * over < -p.knee_db) return 0.0;
+    if (2.0 * std::abs(over) <= p.knee_db && p.knee_db > 0.0) {
+        const double into = over + p.knee_db / 2.0;
+        return slope * into * into / (2.0 * p.knee_db);
+    }
+    return slope * over;
 }
 
 void check(bool ok, const std::string& what) {
@@ -79,14 +101,7 @@ void check(bool ok, const std::string& what) {
 }  // namespace
 
 double Compressor::gain_computer_db(const CompressorParams& p, double x_db) noexcept {
-    const double over = x_db - p.threshold_db;
-    const double slope = 1.0 / p.ratio - 1.0;  // <= 0
-    if (2.0 * over < -p.knee_db) return 0.0;
-    if (2.0 * std::abs(over) <= p.knee_db && p.knee_db > 0.0) {
-        const double into = over + p.knee_db / 2.0;
-        return slope * into * into / (2.0 * p.knee_db);
-    }
-    return slope * over;
+    return soft_knee_gain_db(p, x_db);
 }
 
 double Compressor::static_gain_db(const CompressorParams& p, double input_level_db) noexcept {
@@ -129,83 +144,141 @@ void Compressor::configure() {
     makeup_lin_ = std::pow(10.0, params_.makeup_db / 20.0);
     stats_coeff_ = one_pole_coeff(k_stats_window_ms, sr);
     sidechain_on_ = params_.sidechain_high_pass_hz > 0.0;
-    for (int c = 0; c < AudioView::k_max_channels; ++c) {
-        if (sidechain_on_)
-            sidechain_[c].set_coeffs(
-                design_high_pass(params_.sidechain_high_pass_hz, k_sqrt_half, sr));
-        detector_[c].prepare(params_.detector, params_.rms_window_ms, sr);
+    if (sidechain_on_)
+        sidechain_ = design_high_pass(params_.sidechain_high_pass_hz, k_sqrt_half, sr);
+    detector_coeff_ = one_pole_coeff(params_.rms_window_ms, sr);
+    for (int c = 0; c < AudioView::k_max_channels; ++c)
         smoother_[c].prepare(params_.attack_ms, params_.release_ms, sr);
-    }
 }
 
 void Compressor::reset() noexcept {
-    for (int c = 0; c < AudioView::k_max_channels; ++c) {
-        sidechain_[c].reset();
-        detector_[c].reset();
-        smoother_[c].reset(0.0);
-    }
+    sidechain_s1_ = Pair{};
+    sidechain_s2_ = Pair{};
+    mean_square_ = Pair{};
+    for (int c = 0; c < AudioView::k_max_channels; ++c) smoother_[c].reset(0.0);
     stats_mean_square_ = 0.0;
     max_gr_db_ = 0.0;
     sum_gr_db_ = 0.0;
     active_frames_ = 0;
 }
 
-double Compressor::target_gain_db(double power) const noexcept {
-    if (power <= knee_start_power_) return 0.0;
-    return gain_computer_db(params_, series_power_to_db(power));
+void Compressor::target_gains_db(double* work, std::size_t frames) const noexcept {
+    for (std::size_t i = 0; i < frames; ++i)
+        work[i] = work[i] <= knee_start_power_
+                      ? 0.0
+                      : soft_knee_gain_db(params_, series_power_to_db(work[i]));
 }
 
-void Compressor::compute_factors(const AudioView& io, std::size_t start,
-                                 std::size_t frames) noexcept {
+namespace {
+
+/// One frame of the gain smoother, with the snap to exactly 0 dB once settled.
+inline double smooth_step(GainSmoother& smoother, double target) noexcept {
+    const double g_db = smoother.process(target);
+    if (target != 0.0) return g_db;
+    smoother.snap(0.0, k_snap_db);
+    return smoother.gain_db();
+}
+
+}  // namespace
+
+template <bool k_sidechain, bool k_rms>
+void Compressor::detect(const AudioView& io, std::size_t start, std::size_t frames, int set,
+                        int smooth_set, std::size_t smooth_frames) noexcept {
     const int channels = std::min(io.channels(), AudioView::k_max_channels);
     const int gains = params_.stereo_link ? 1 : channels;
-    // Stage by stage over the chunk: only the detectors and the smoother carry state from frame
-    // to frame; the logarithm, the gain computer and the exponential of different frames are
-    // independent, so the CPU overlaps them. Every frame gets exactly the operations of a
-    // frame-by-frame loop.
-    // Running state is copied into locals for the loops (members would be reloaded and stored
-    // every frame: the compiler cannot rule out that they alias the work arrays).
+    const float* left = io.channel(0) + start;
+    const float* right = io.channel(channels - 1) + start;
+    const double right_gain = channels > 1 ? 1.0 : 0.0;
+    const BiquadCoeffs f = sidechain_;
+    const double detector_coeff = detector_coeff_;
+    const double stats_coeff = stats_coeff_;
+    Pair s1 = sidechain_s1_, s2 = sidechain_s2_, ms = mean_square_;
     double mean_square = stats_mean_square_;
+    auto& work = work_[static_cast<std::size_t>(set)];
+    double* work0 = work[0].data();
+    double* work1 = work[1].data();
+    bool* active = active_[static_cast<std::size_t>(set)].data();
+    // The previous chunk's smoothers, advanced in the same loop: an independent recursion, so
+    // the CPU overlaps the two dependency chains instead of running one after the other.
+    const bool smoothing = smooth_set >= 0;
+    auto& smooth = work_[static_cast<std::size_t>(smoothing ? smooth_set : 0)];
+    GainSmoother smoother[AudioView::k_max_channels] = {smoother_[0], smoother_[1]};
+    const std::size_t fused = smoothing ? std::min(frames, smooth_frames) : 0;
     for (std::size_t i = 0; i < frames; ++i) {
-        double power[AudioView::k_max_channels] = {0.0, 0.0};
-        double in_sq = 0.0;
-        for (int c = 0; c < channels; ++c) {
-            const double x = io.channel(c)[start + i];
-            in_sq = std::max(in_sq, x * x);
-            const double sc = sidechain_on_ ? sidechain_[c].process_sample(x) : x;
-            power[c] = detector_[c].process(sc);
+        const Pair x = {left[i], right_gain * right[i]};
+        const Pair x_sq = x * x;
+        // The louder channel's square (the right lane is zero for mono).
+        const double in_sq = std::max(std::max(0.0, x_sq[0]), x_sq[1]);
+        Pair sc = x;
+        if constexpr (k_sidechain) {
+            // Transposed direct form II, as dsp::Biquad::process_sample.
+            const Pair y = f.b0 * x + s1;
+            s1 = f.b1 * x - f.a1 * y + s2;
+            s2 = f.b2 * x - f.a2 * y;
+            sc = y;
         }
-        mean_square = in_sq + stats_coeff_ * (mean_square - in_sq);
-        active_[i] = mean_square > k_stats_floor_power;
-        if (params_.stereo_link)
-            work_[0][i] = channels > 1 ? std::max(power[0], power[1]) : power[0];
-        else
-            for (int c = 0; c < channels; ++c) work_[c][i] = power[c];
+        // The level detector (level_detector.hpp): the square, or its one-pole mean.
+        Pair power = sc * sc;
+        if constexpr (k_rms) {
+            ms = power + detector_coeff * (ms - power);
+            power = ms;
+        }
+        mean_square = in_sq + stats_coeff * (mean_square - in_sq);
+        active[i] = mean_square > k_stats_floor_power;
+        if (params_.stereo_link) {
+            work0[i] = channels > 1 ? std::max(power[0], power[1]) : power[0];
+        } else {
+            work0[i] = power[0];
+            work1[i] = power[1];
+        }
+        if (i < fused)
+            for (int c = 0; c < gains; ++c)
+                smooth[static_cast<std::size_t>(c)][i] =
+                    smooth_step(smoother[c], smooth[static_cast<std::size_t>(c)][i]);
     }
+    for (std::size_t i = fused; smoothing && i < smooth_frames; ++i)
+        for (int c = 0; c < gains; ++c)
+            smooth[static_cast<std::size_t>(c)][i] =
+                smooth_step(smoother[c], smooth[static_cast<std::size_t>(c)][i]);
+    sidechain_s1_ = s1;
+    sidechain_s2_ = s2;
+    mean_square_ = ms;
     stats_mean_square_ = mean_square;
-    for (int c = 0; c < gains; ++c)
-        for (std::size_t i = 0; i < frames; ++i) work_[c][i] = target_gain_db(work_[c][i]);
-    for (int c = 0; c < gains; ++c) {
-        GainSmoother smoother = smoother_[c];
-        for (std::size_t i = 0; i < frames; ++i) {
-            const double target = work_[c][i];
-            double g_db = smoother.process(target);
-            if (target == 0.0) {
-                smoother.snap(0.0, k_snap_db);
-                g_db = smoother.gain_db();
-            }
-            work_[c][i] = g_db;
-        }
-        smoother_[c] = smoother;
+    smoother_[0] = smoother[0];
+    smoother_[1] = smoother[1];
+}
+
+void Compressor::detect_next(const AudioView& io, std::size_t start, std::size_t frames, int set,
+                             int smooth_set, std::size_t smooth_frames) noexcept {
+    if (sidechain_on_) {
+        if (params_.detector == DetectorMode::rms)
+            detect<true, true>(io, start, frames, set, smooth_set, smooth_frames);
+        else
+            detect<true, false>(io, start, frames, set, smooth_set, smooth_frames);
+    } else {
+        if (params_.detector == DetectorMode::rms)
+            detect<false, true>(io, start, frames, set, smooth_set, smooth_frames);
+        else
+            detect<false, false>(io, start, frames, set, smooth_set, smooth_frames);
     }
+    const int gains = params_.stereo_link ? 1 : std::min(io.channels(), AudioView::k_max_channels);
+    auto& work = work_[static_cast<std::size_t>(set)];
+    for (int c = 0; c < gains; ++c)
+        target_gains_db(work[static_cast<std::size_t>(c)].data(), frames);
+}
+
+void Compressor::finish_factors(int set, std::size_t frames, int gains) noexcept {
+    auto& work = work_[static_cast<std::size_t>(set)];
+    const bool* active = active_[static_cast<std::size_t>(set)].data();
     double max_gr_db = max_gr_db_;
     double sum_gr_db = sum_gr_db_;
     long long active_frames = active_frames_;
     for (std::size_t i = 0; i < frames; ++i) {
         double frame_gr_db = 0.0;
-        for (int c = 0; c < gains; ++c) frame_gr_db = std::max(frame_gr_db, -work_[c][i]);
+        for (int c = 0; c < gains; ++c)
+            frame_gr_db = std::max(frame_gr_db, -work[static_cast<std::size_t>(c)][i]);
         max_gr_db = std::max(max_gr_db, frame_gr_db);
-        if (active_[i]) {
+        if (active[i]) {
             sum_gr_db += frame_gr_db;
             ++active_frames;
         }
@@ -215,34 +288,59 @@ void Compressor::compute_factors(const AudioView& io, std::size_t start,
     active_frames_ = active_frames;
     const double dry = 1.0 - params_.mix;
     const double wet = params_.mix * makeup_lin_;
+    // No branch for 0 dB (series_db_to_gain(0) is exactly 1). Two frames per vector (an odd
+    // last frame is paired with itself).
     for (int c = 0; c < gains; ++c) {
-        for (std::size_t i = 0; i < frames; ++i) {
-            const double g_db = work_[c][i];
-            // No branch for 0 dB (series_db_to_gain(0) is exactly 1): the loop vectorises.
-            work_[c][i] = dry + wet * series_db_to_gain(g_db);
+        double* w = work[static_cast<std::size_t>(c)].data();
+        for (std::size_t i = 0; i < frames; i += 2) {
+            const std::size_t j = std::min(i + 1, frames - 1);
+            const Pair factor = dry + wet * series_db_to_gain(Pair{w[i], w[j]});
+            w[i] = factor[0];
+            w[j] = factor[1];
         }
+    }
+}
+
+template <class Emit>
+void Compressor::run(const AudioView& io, const Emit& emit) noexcept {
+    // Stage by stage over chunks of k_chunk_frames: only the detectors and the smoothers carry
+    // state from frame to frame; the logarithm, the gain computer and the exponential of
+    // different frames are independent, so the CPU overlaps them. The smoothers of chunk k run
+    // in the detectors' loop over chunk k + 1 (software pipelining). Every frame gets exactly
+    // the operations of a frame-by-frame loop, in the same order for each recursion.
+    // Running state is copied into locals for the loops (members would be reloaded and stored
+    // every frame: the compiler cannot rule out that they alias the work arrays).
+    const int gains = params_.stereo_link ? 1 : std::min(io.channels(), AudioView::k_max_channels);
+    const std::size_t total = io.frames();
+    if (total == 0) return;
+    int set = 0;
+    std::size_t frames = std::min(k_chunk_frames, total);
+    detect_next(io, 0, frames, set, -1, 0);
+    for (std::size_t start = 0; start < total; start += k_chunk_frames) {
+        const std::size_t next_frames = std::min(k_chunk_frames, total - (start + frames));
+        detect_next(io, start + frames, next_frames, 1 - set, set, frames);
+        finish_factors(set, frames, gains);
+        emit(start, frames, work_[static_cast<std::size_t>(set)]);
+        set = 1 - set;
+        frames = next_frames;
     }
 }
 
 void Compressor::process(AudioView io) noexcept {
     const int channels = std::min(io.channels(), AudioView::k_max_channels);
-    for (std::size_t start = 0; start < io.frames(); start += k_chunk_frames) {
-        const std::size_t n = std::min(k_chunk_frames, io.frames() - start);
-        compute_factors(io, start, n);
+    run(io, [&](std::size_t start, std::size_t n, const auto& factors) {
         for (int c = 0; c < channels; ++c) {
-            const auto& factor = work_[params_.stereo_link ? 0 : c];
+            const auto& factor = factors[static_cast<std::size_t>(params_.stereo_link ? 0 : c)];
             float* x = io.channel(c) + start;
             for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(x[i] * factor[i]);
         }
-    }
+    });
 }
 
 void Compressor::gain_envelope(AudioView detector_input, float* gain_lin) noexcept {
-    for (std::size_t start = 0; start < detector_input.frames(); start += k_chunk_frames) {
-        const std::size_t n = std::min(k_chunk_frames, detector_input.frames() - start);
-        compute_factors(detector_input, start, n);
-        for (std::size_t i = 0; i < n; ++i) gain_lin[start + i] = static_cast<float>(work_[0][i]);
-    }
+    run(detector_input, [&](std::size_t start, std::size_t n, const auto& factors) {
+        for (std::size_t i = 0; i < n; ++i) gain_lin[start + i] = static_cast<float>(factors[0][i]);
+    });
 }
 
 }  // namespace secondear::dsp

@@ -78,24 +78,45 @@ class Compressor {
   private:
     void configure();
     static constexpr std::size_t k_chunk_frames = 256;
-    /// Advances the detectors over frames [start, start + frames) of io (frames <=
-    /// k_chunk_frames) and leaves each gain's factor (makeup and mix included) in work_[gain]
-    /// (one gain when linked, else one per channel).
-    void compute_factors(const AudioView& io, std::size_t start, std::size_t frames) noexcept;
-    double target_gain_db(double power) const noexcept;
+    using Work = std::array<std::array<double, k_chunk_frames>, AudioView::k_max_channels>;
+    /// The gain computer's target (dB) for each detected power in work[0, frames), in place.
+    void target_gains_db(double* work, std::size_t frames) const noexcept;
+    /// Detectors over frames [start, start + frames) of io (frames <= k_chunk_frames): the
+    /// detected power, then the gain computer's target (dB) of each gain in work_[set] (one gain
+    /// when linked, else one per channel). In the same loop the smoothers turn the targets in
+    /// work_[smooth_set] (the chunk before, smooth_frames long; none if smooth_set < 0) into
+    /// smoothed gains (dB). frames may be 0 (only the smoothers run).
+    void detect_next(const AudioView& io, std::size_t start, std::size_t frames, int set,
+                     int smooth_set, std::size_t smooth_frames) noexcept;
+    template <bool k_sidechain, bool k_rms>
+    void detect(const AudioView& io, std::size_t start, std::size_t frames, int set, int smooth_set,
+                std::size_t smooth_frames) noexcept;
+    /// Statistics of the smoothed gains in work_[set], then each gain's factor (makeup and mix
+    /// included), in place.
+    void finish_factors(int set, std::size_t frames, int gains) noexcept;
+    /// The whole block, chunk by chunk: emit(start, frames, factors) for each chunk in order.
+    template <class Emit>
+    void run(const AudioView& io, const Emit& emit) noexcept;
+
+    // Two doubles in one SSE2 register (GCC/Clang vector extension): lane 0 is the left (or mono)
+    // channel, lane 1 the right. Each lane does exactly the scalar operations.
+    using Pair = double __attribute__((vector_size(16)));
 
     CompressorParams params_;
     double sample_rate_hz_ = 0.0;
     double knee_start_power_ = 0.0;  // below this detected power the gain computer gives 0 dB
     double makeup_lin_ = 1.0;
     double stats_coeff_ = 0.0;
-    Biquad sidechain_[AudioView::k_max_channels];
+    BiquadCoeffs sidechain_;
     bool sidechain_on_ = false;
-    LevelDetector detector_[AudioView::k_max_channels];
+    double detector_coeff_ = 0.0;  // rms detector's one-pole coefficient
+    // Per-channel state (one lane each): sidechain filter, rms detector's mean square.
+    Pair sidechain_s1_{}, sidechain_s2_{}, mean_square_{};
     GainSmoother smoother_[AudioView::k_max_channels];
-    // Per chunk: detected power, then target gain (dB), smoothed gain (dB), factor, in place.
-    std::array<std::array<double, k_chunk_frames>, AudioView::k_max_channels> work_{};
-    std::array<bool, k_chunk_frames> active_{};  // the frame counts in the mean reduction
+    // Two chunks (this one and the next): detected power, then target gain (dB), smoothed gain
+    // (dB), factor, in place.
+    std::array<Work, 2> work_{};
+    std::array<std::array<bool, k_chunk_frames>, 2> active_{};  // frames in the mean reduction
     double stats_mean_square_ = 0.0;
     double max_gr_db_ = 0.0;
     double sum_gr_db_ = 0.0;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "core/units.hpp"
@@ -233,6 +235,37 @@ TEST(Compressor, BlockSizeInvarianceResetAndFiniteOnHardSignals) {
     for (const auto& hard :
          {m::impulse(sr, n), m::dc(sr, n, 1.0), m::square(40.0, sr, n, 0.0), sig::silence(sr, 0.5)})
         EXPECT_TRUE(m::all_finite(run(p, hard)));
+}
+
+// The gain path runs in chunks of 256 frames, a chunk's smoother in the loop over the next chunk's
+// detectors: blocks that end before, on and after a chunk boundary must give the same samples
+// and the same gain envelope (bit for bit: every recursion sees the same operations in order).
+TEST(Compressor, LinkedOutputAndEnvelopeIndependentOfChunkBoundaries) {
+    const double sr = 44100.0;
+    CompressorParams p;
+    p.detector = DetectorMode::rms;
+    p.sidechain_high_pass_hz = 90.0;
+    p.threshold_db = -24.0;
+    p.ratio = 3.0;
+    const auto x = sig::white_noise(11, sr, 0.1, 0.0);
+    const auto whole = run(p, x);
+    const auto envelope = [&](std::size_t block) {
+        Compressor c;
+        c.set_params(p);
+        c.prepare({sr, static_cast<int>(x.frames()), 2});
+        AudioBuffer in = x;
+        std::vector<float> gain(x.frames());
+        for (std::size_t s = 0; s < x.frames(); s += block) {
+            const std::size_t n = std::min(block, x.frames() - s);
+            c.gain_envelope(AudioView(in, s, n), gain.data() + s);
+        }
+        return gain;
+    };
+    const auto whole_envelope = envelope(x.frames());
+    for (std::size_t block : {1u, 255u, 256u, 257u, 513u}) {
+        EXPECT_EQ(run(p, x, block), whole) << block;
+        EXPECT_EQ(envelope(block), whole_envelope) << block;
+    }
 }
 
 TEST(Compressor, ValidationRejectsOutOfRangeValues) {
