@@ -2,6 +2,8 @@
 // A temporary file of raw float32 frames for intermediate renders: written once, then read back
 // as many times as needed (BlockSource). Keeps memory flat however long the audio is; the
 // operating system's page cache makes re-reading nearly as fast as memory. Removed on destruction.
+// Layout: records of k_record_frames frames, planar inside a record (each channel's samples in a
+// row), so that writing and reading are plain copies; the last record is padded.
 
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +14,7 @@
 namespace secondear::io {
 
 class SpillFile final : public BlockSource {
-public:
+  public:
     /// Creates the file in `dir` (the system temp folder when empty).
     SpillFile(const std::filesystem::path& dir, int channels, double sample_rate_hz);
     ~SpillFile() override;
@@ -27,14 +29,21 @@ public:
     std::size_t read(AudioView out) override;
     void rewind() override;
 
-private:
+  private:
+    static constexpr std::size_t k_record_frames = 4096;
+    void flush_record();
+    void load_record();
+
     std::filesystem::path path_;
     std::FILE* file_ = nullptr;
     int channels_;
     double sample_rate_hz_;
     std::size_t frames_ = 0;
     bool reading_ = false;
-    std::vector<float> interleaved_;
+    std::vector<float> record_;    // channels * k_record_frames, channel by channel
+    std::size_t record_fill_ = 0;  // frames in record_ (written so far, or loaded)
+    std::size_t record_pos_ = 0;   // reading: the next frame of record_ to hand out
+    std::size_t read_frames_ = 0;  // reading: frames loaded since rewind()
 };
 
 }  // namespace secondear::io

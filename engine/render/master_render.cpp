@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "analysis/loudness.hpp"
@@ -48,6 +49,20 @@ double percentile(std::vector<double> v, double p) {
     return v[idx];
 }
 
+/// x[i] *= gain, four samples per vector (GCC/Clang vector extension; GCC -O2 leaves the plain
+/// loop scalar): the same float products.
+void apply_gain(float* x, std::size_t frames, float gain) {
+    using Float4 = float __attribute__((vector_size(16)));
+    std::size_t i = 0;
+    for (; i + 4 <= frames; i += 4) {
+        Float4 v;
+        std::memcpy(&v, x + i, sizeof v);
+        v *= gain;
+        std::memcpy(x + i, &v, sizeof v);
+    }
+    for (; i < frames; ++i) x[i] *= gain;
+}
+
 PassResult run_back_half(BlockSource& spill, const plan::Master& master, double drive_db,
                          double ceiling_trim_db, bool with_dither,
                          const std::function<void(AudioView)>& emit, analysis::Analyzer* after,
@@ -72,10 +87,7 @@ PassResult run_back_half(BlockSource& spill, const plan::Master& master, double 
     stream_compensated(
         spill, latency,
         [&](AudioView v) {
-            for (int c = 0; c < v.channels(); ++c) {
-                float* x = v.channel(c);
-                for (std::size_t i = 0; i < v.frames(); ++i) x[i] *= gain;
-            }
+            for (int c = 0; c < v.channels(); ++c) apply_gain(v.channel(c), v.frames(), gain);
             pre_limiter.process(v);
             limiter.process(v);
         },
