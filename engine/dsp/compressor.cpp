@@ -24,27 +24,6 @@ constexpr double k_snap_db = 1e-7;
 // 3e-13 relative, libm's own rounding included). They do not feed back into the smoother's state,
 // so an error stays an error of one output sample's gain.
 
-/// 10 log10(power) for a normal, positive power. power = 2^e * m with m in [sqrt(1/2), sqrt(2)];
-/// ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.172, series to s^13 (the next term is
-/// under 2e-13 of ln m).
-double series_power_to_db(double power) noexcept {
-    constexpr double k_sqrt2 = 1.4142135623730951;
-    constexpr double k_ln2 = 0.6931471805599453;
-    constexpr double k_db_per_ln = 4.3429448190325175;  // 10 / ln(10)
-    const auto bits = std::bit_cast<std::uint64_t>(power);
-    int exponent = static_cast<int>((bits >> 52) & 0x7ffu) - 1023;
-    double m = std::bit_cast<double>((bits & 0x000fffffffffffffu) | 0x3ff0000000000000u);
-    const bool high = m > k_sqrt2;
-    m = high ? 0.5 * m : m;
-    exponent += high ? 1 : 0;
-    const double s = (m - 1.0) / (m + 1.0);
-    const double z = s * s;
-    const double series =
-        1.0 + z * (1.0 / 3 +
-                   z * (1.0 / 5 + z * (1.0 / 7 + z * (1.0 / 9 + z * (1.0 / 11 + z * (1.0 / 13))))));
-    return k_db_per_ln * (static_cast<double>(exponent) * k_ln2 + 2.0 * s * series);
-}
-
 /// 10^(db / 20) for db in [-6000, 6000] (clamped). 2^t with t = n + f, n the nearest integer
 /// (the add-and-subtract of 1.5 * 2^52 rounds to nearest), |f| <= 1/2; 2^f = e^u with
 /// |u| <= ln(2) / 2 as a Taylor series to u^10 (remainder under 3e-13 relative); 2^n built in the
@@ -79,6 +58,31 @@ Pair series_db_to_gain(Pair db) noexcept {
                                                                        u * (1.0 / 3628800))))))))));
     const Pair scale = reinterpret_cast<Pair>((n + 1023) << 52);
     return e * scale;
+}
+
+/// 10 log10(power) for a normal, positive power. power = 2^e * m with m in [sqrt(1/2), sqrt(2)];
+/// ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.172, series to s^13 (the next term is
+/// under 2e-13 of ln m). Two values at once, as series_db_to_gain.
+Pair series_power_to_db(Pair power) noexcept {
+    constexpr double k_sqrt2 = 1.4142135623730951;
+    constexpr double k_ln2 = 0.6931471805599453;
+    constexpr double k_db_per_ln = 4.3429448190325175;  // 10 / ln(10)
+    constexpr double k_round = 6755399441055744.0;      // 1.5 * 2^52
+    const auto bits = reinterpret_cast<Int2>(power);
+    Int2 exponent = ((bits >> 52) & 0x7ff) - 1023;
+    Pair m = reinterpret_cast<Pair>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+    const Int2 high = m > k_sqrt2;  // -1 where true
+    m = high ? 0.5 * m : m;
+    exponent -= high;
+    // The exponent as a double, exactly: its integer added to the bits of 1.5 * 2^52.
+    const Pair e =
+        reinterpret_cast<Pair>(exponent + reinterpret_cast<Int2>(Pair{} + k_round)) - k_round;
+    const Pair s = (m - 1.0) / (m + 1.0);
+    const Pair z = s * s;
+    const Pair series =
+        1.0 + z * (1.0 / 3 +
+                   z * (1.0 / 5 + z * (1.0 / 7 + z * (1.0 / 9 + z * (1.0 / 11 + z * (1.0 / 13))))));
+    return k_db_per_ln * (e * k_ln2 + 2.0 * s * series);
 }
 
 /// Giannoulis et al. 2012, eq. 4 (see Compressor::gain_computer_db).
@@ -163,10 +167,31 @@ void Compressor::reset() noexcept {
 }
 
 void Compressor::target_gains_db(double* work, std::size_t frames) const noexcept {
-    for (std::size_t i = 0; i < frames; ++i)
-        work[i] = work[i] <= knee_start_power_
-                      ? 0.0
-                      : soft_knee_gain_db(params_, series_power_to_db(work[i]));
+    // Two frames per vector (an odd last frame is paired with itself), both knee formulas
+    // computed and the scalar form's conditions picking one, so every value is the one
+    // soft_knee_gain_db(series_power_to_db) returns; pairs below the knee skip the work.
+    const CompressorParams& p = params_;
+    const double slope = 1.0 / p.ratio - 1.0;
+    const double knee_start = knee_start_power_;
+    for (std::size_t i = 0; i < frames; i += 2) {
+        const std::size_t j = std::min(i + 1, frames - 1);
+        const Pair power = {work[i], work[j]};
+        if (power[0] <= knee_start && power[1] <= knee_start) {
+            work[i] = 0.0;
+            work[j] = 0.0;
+            continue;
+        }
+        const Pair over = series_power_to_db(power) - p.threshold_db;
+        const Pair into = over + p.knee_db / 2.0;
+        const Pair in_knee = slope * into * into / (2.0 * p.knee_db);
+        const Pair abs_over = over < 0.0 ? -over : over;
+        Pair gain = slope * over;
+        if (p.knee_db > 0.0) gain = 2.0 * abs_over <= p.knee_db ? in_knee : gain;
+        gain = 2.0 * over < -p.knee_db ? Pair{} : gain;
+        gain = power <= knee_start ? Pair{} : gain;
+        work[i] = gain[0];
+        work[j] = gain[1];
+    }
 }
 
 namespace {
