@@ -181,6 +181,7 @@ void verify_balance(plan::Plan& plan, int threads) {
     NullOutput null;
     render::MixRenderOptions mo;
     mo.threads = threads;
+    mo.analyze_mix = false;
     const auto r = render::render_mix(plan, sources, null, mo);
     for (std::size_t i = 0; i < plan.tracks.size(); ++i) {
         auto& t = plan.tracks[i];

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -104,18 +106,52 @@ const plan::AutomationLane* find_lane(const std::vector<plan::AutomationLane>& l
     return nullptr;
 }
 
+/// What a track hands to the mix for one block.
+struct TrackBlock {
+    Stereo audio = stereo_block();                 // after chain, alignment, pan and fader
+    std::vector<Stereo> sends;                     // per send of the track
+    std::vector<std::vector<double>> send_energy;  // per send: energy of each step of the block
+};
+
 struct TrackState {
     Chain chain;
     dsp::GainStage fader;  // fader level is applied with automation; this stage pans
     AlignDelay align{0};
-    Stereo in = stereo_block();
-    Stereo out = stereo_block();
-    std::vector<Stereo> sends;                     // per send of the track
-    std::vector<std::vector<double>> send_energy;  // per send: energy of each step of the block
+    // Two blocks: the mix of one block is summed while the tracks render the next.
+    std::array<TrackBlock, 2> blocks;
     bool mono = false;
     bool done = false;
     const plan::AutomationLane* gain_lane = nullptr;
     std::vector<const plan::AutomationLane*> send_lanes;
+};
+
+/// A feeder's send energy over the last `steps` ramp steps, in a ring of one slot per step. Its
+/// sum is a fixed tree over the slots (chunks of 16 slots in order, then the chunks in order), so
+/// it depends on the window's contents only, never on older history (a running sum would carry
+/// the rounding of everything that left the window), at an eighth of the cost of adding every
+/// slot at every step.
+class WindowEnergy {
+  public:
+    explicit WindowEnergy(std::size_t steps)
+        : ring_(steps, 0.0), chunk_sums_((steps + k_chunk - 1) / k_chunk, 0.0) {}
+    double sum() const noexcept {
+        double total = 0.0;
+        for (double s : chunk_sums_) total += s;
+        return total;
+    }
+    void set(std::size_t slot, double energy) noexcept {
+        ring_[slot] = energy;
+        const std::size_t first = slot / k_chunk * k_chunk;
+        const std::size_t last = std::min(first + k_chunk, ring_.size());
+        double s = 0.0;
+        for (std::size_t i = first; i < last; ++i) s += ring_[i];
+        chunk_sums_[slot / k_chunk] = s;
+    }
+
+  private:
+    static constexpr std::size_t k_chunk = 16;
+    std::vector<double> ring_;
+    std::vector<double> chunk_sums_;
 };
 
 struct BusState {
@@ -128,9 +164,9 @@ struct BusState {
     std::vector<float> gain;
     double fader_db = 0.0;
     const plan::AutomationLane* gain_lane = nullptr;
-    std::vector<std::pair<int, int>> feeders;      // (track, send index)
-    std::vector<std::vector<double>> energy_ring;  // per feeder: send energy of the last steps
-    std::vector<double> share;                     // per feeder, share at the last step's end
+    std::vector<std::pair<int, int>> feeders;  // (track, send index)
+    std::vector<WindowEnergy> energy_window;   // per feeder: send energy of the last steps
+    std::vector<double> share;                 // per feeder, share at the last step's end
 };
 
 }  // namespace
@@ -180,8 +216,10 @@ MixRenderResult render_mix(const plan::Plan& plan,
         ts.fader.prepare(spec);
         ts.gain_lane = find_lane(pt.automation, "gain_db");
         for (const auto& send : pt.sends) {
-            ts.sends.push_back(stereo_block());
-            ts.send_energy.emplace_back((k_block + k_ramp_step - 1) / k_ramp_step, 0.0);
+            for (auto& tb : ts.blocks) {
+                tb.sends.push_back(stereo_block());
+                tb.send_energy.emplace_back((k_block + k_ramp_step - 1) / k_ramp_step, 0.0);
+            }
             ts.send_lanes.push_back(find_lane(pt.automation, "send." + send.bus + "_db"));
         }
     }
@@ -242,7 +280,7 @@ MixRenderResult render_mix(const plan::Plan& plan,
         1, static_cast<std::size_t>(
                std::llround(k_share_window_s * sr / static_cast<double>(k_ramp_step))));
     for (auto& bs : buses) {
-        bs.energy_ring.assign(bs.feeders.size(), std::vector<double>(window_steps, 0.0));
+        bs.energy_window.assign(bs.feeders.size(), WindowEnergy(window_steps));
         bs.share.assign(bs.feeders.size(),
                         bs.feeders.empty() ? 0.0 : 1.0 / static_cast<double>(bs.feeders.size()));
     }
@@ -269,70 +307,83 @@ MixRenderResult render_mix(const plan::Plan& plan,
     MixWidth width(mix_bus ? find_lane(mix_bus->automation, "width") : nullptr, sr);
     const plan::AutomationLane* mix_makeup_lane =
         mix_bus ? find_lane(mix_bus->automation, "makeup_db") : nullptr;
-    analysis::Analyzer mix_analyzer(sr, 2);
+    std::optional<analysis::Analyzer> mix_analyzer;
+    if (options.analyze_mix) mix_analyzer.emplace(sr, 2);
+    // The stems' loudness only (balance verification never reads their peaks).
     std::vector<analysis::LoudnessMeter> stem_meters;
-    for (std::size_t t = 0; t < n_tracks; ++t) stem_meters.emplace_back(sr, 2);
+    for (std::size_t t = 0; t < n_tracks; ++t)
+        stem_meters.emplace_back(sr, 2, analysis::PeakMetering::skipped);
     ParallelFor pool(options.threads > 0 ? options.threads : ParallelFor::default_threads());
     for (auto& s : sources) s->rewind();
 
-    auto to_skip = static_cast<std::size_t>(max_latency);
-    std::size_t produced = 0;  // frames pushed into the chains
-    std::size_t emitted = 0;   // frames written out
-    while (emitted < total) {
-        const std::size_t n =
-            std::min(k_block, total + static_cast<std::size_t>(max_latency) - produced);
-        // Song time of this block's first frame where the lanes act: after the chains and the
-        // alignment delay, i.e. max_latency frames behind what was read from the sources.
-        const double block_start_s =
-            (static_cast<double>(produced) - static_cast<double>(max_latency)) / sr;
-        // 1. Tracks, in parallel: source -> stereo -> chain -> align -> fader/pan -> sends.
-        pool.run(static_cast<int>(n_tracks), [&](int ti) {
-            auto& ts = tracks[static_cast<std::size_t>(ti)];
-            const auto& pt = plan.tracks[static_cast<std::size_t>(ti)];
-            auto& src = *sources[static_cast<std::size_t>(ti)];
-            std::size_t got = 0;
-            if (!ts.done) {
-                float* planes[2] = {ts.in[0].data(), ts.in[1].data()};
-                AudioView v(planes, src.channels(), n);
-                while (got < n) {
-                    const std::size_t r = src.read(v.sub_block(got, n - got));
-                    if (r == 0) {
-                        ts.done = true;
-                        break;
-                    }
-                    got += r;
+    // Blocks are cut from the chains' input: `produced` frames pushed so far. The render runs
+    // until max_latency frames past the end have been pushed (the chains' common latency is
+    // dropped at the start).
+    const std::size_t to_push = total + static_cast<std::size_t>(max_latency);
+    const auto block_frames = [&](std::size_t produced) {
+        return std::min(k_block, to_push - produced);
+    };
+    // Song time of a block's first frame where the lanes act: after the chains and the alignment
+    // delay, i.e. max_latency frames behind what was read from the sources.
+    const auto block_start_s = [&](std::size_t produced) {
+        return (static_cast<double>(produced) - static_cast<double>(max_latency)) / sr;
+    };
+
+    // 1. One track's block: source -> stereo -> chain -> align -> fader/pan -> sends.
+    const auto render_track = [&](std::size_t ti, std::size_t produced, TrackBlock& tb) {
+        auto& ts = tracks[ti];
+        const auto& pt = plan.tracks[ti];
+        auto& src = *sources[ti];
+        const std::size_t n = block_frames(produced);
+        const double start_s = block_start_s(produced);
+        std::size_t got = 0;
+        if (!ts.done) {
+            float* planes[2] = {tb.audio[0].data(), tb.audio[1].data()};
+            AudioView v(planes, src.channels(), n);
+            while (got < n) {
+                const std::size_t r = src.read(v.sub_block(got, n - got));
+                if (r == 0) {
+                    ts.done = true;
+                    break;
                 }
+                got += r;
             }
+        }
+        for (auto& ch : tb.audio)
+            std::fill(ch.begin() + static_cast<std::ptrdiff_t>(got),
+                      ch.begin() + static_cast<std::ptrdiff_t>(n), 0.0f);
+        if (ts.mono) std::copy_n(tb.audio[0].data(), n, tb.audio[1].data());
+        AudioView v = view_of(tb.audio, n);
+        ts.chain.process(v);
+        ts.align.process(v);
+        ts.fader.process(v);
+        apply_gain(v, pt.fader_db, ts.gain_lane, start_s, sr);
+        for (std::size_t s = 0; s < pt.sends.size(); ++s) {
             for (int c = 0; c < 2; ++c)
-                std::fill(
-                    ts.in[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(got),
-                    ts.in[static_cast<std::size_t>(c)].begin() + static_cast<std::ptrdiff_t>(n),
-                    0.0f);
-            if (ts.mono) std::copy_n(ts.in[0].data(), n, ts.in[1].data());
-            AudioView v = view_of(ts.in, n);
-            ts.chain.process(v);
-            ts.align.process(v);
-            ts.fader.process(v);
-            apply_gain(v, pt.fader_db, ts.gain_lane, block_start_s, sr);
-            for (std::size_t s = 0; s < pt.sends.size(); ++s) {
+                std::copy_n(tb.audio[static_cast<std::size_t>(c)].data(), n,
+                            tb.sends[s][static_cast<std::size_t>(c)].data());
+            AudioView sv = view_of(tb.sends[s], n);
+            apply_gain(sv, pt.sends[s].level_db, ts.send_lanes[s], start_s, sr);
+            for (std::size_t i0 = 0, j = 0; i0 < n; i0 += k_ramp_step, ++j) {
+                double e = 0.0;
                 for (int c = 0; c < 2; ++c)
-                    std::copy_n(ts.in[static_cast<std::size_t>(c)].data(), n,
-                                ts.sends[s][static_cast<std::size_t>(c)].data());
-                AudioView sv = view_of(ts.sends[s], n);
-                apply_gain(sv, pt.sends[s].level_db, ts.send_lanes[s], block_start_s, sr);
-                for (std::size_t i0 = 0, j = 0; i0 < n; i0 += k_ramp_step, ++j) {
-                    double e = 0.0;
-                    for (int c = 0; c < 2; ++c)
-                        for (std::size_t i = i0; i < std::min(n, i0 + k_ramp_step); ++i)
-                            e += static_cast<double>(sv.channel(c)[i]) * sv.channel(c)[i];
-                    ts.send_energy[s][j] = e;
-                }
+                    for (std::size_t i = i0; i < std::min(n, i0 + k_ramp_step); ++i)
+                        e += static_cast<double>(sv.channel(c)[i]) * sv.channel(c)[i];
+                tb.send_energy[s][j] = e;
             }
-        });
+        }
+    };
+
+    auto to_skip = static_cast<std::size_t>(max_latency);
+    std::size_t emitted = 0;  // frames written out
+    // 2-5. The block's mix from the tracks' blocks in `slot`: groups, returns, mix bus, out.
+    const auto mix_block = [&](std::size_t produced, std::size_t slot) {
+        const std::size_t n = block_frames(produced);
+        const double start_s = block_start_s(produced);
         // Stems start as the track outputs.
         for (std::size_t t = 0; t < n_tracks; ++t)
             for (int c = 0; c < 2; ++c)
-                std::copy_n(tracks[t].in[static_cast<std::size_t>(c)].data(), n,
+                std::copy_n(tracks[t].blocks[slot].audio[static_cast<std::size_t>(c)].data(), n,
                             stems[t][static_cast<std::size_t>(c)].data());
         // 2. Group buses: gain from the group sum, onto each member.
         for (auto& bs : buses) {
@@ -348,7 +399,7 @@ MixRenderResult render_mix(const plan::Plan& plan,
             // The bus fader (and its automation) joins the gain.
             std::vector<float> fader(n, 1.0f);
             float* fp[2] = {fader.data(), fader.data()};
-            apply_gain(AudioView(fp, 1, n), bs.fader_db, bs.gain_lane, block_start_s, sr);
+            apply_gain(AudioView(fp, 1, n), bs.fader_db, bs.gain_lane, start_s, sr);
             for (std::size_t i = 0; i < n; ++i) bs.gain[i] *= fader[i];
             for (int m : bs.members)
                 for (int c = 0; c < 2; ++c)
@@ -375,10 +426,11 @@ MixRenderResult render_mix(const plan::Plan& plan,
                     for (std::size_t i = 0; i < n; ++i)
                         bs.buffer[static_cast<std::size_t>(c)][i] +=
                             tracks[static_cast<std::size_t>(t)]
+                                .blocks[slot]
                                 .sends[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)][i];
             AudioView rv = view_of(bs.buffer, n);
             bs.chain.process(rv);
-            apply_gain(rv, bs.fader_db, bs.gain_lane, block_start_s, sr);
+            apply_gain(rv, bs.fader_db, bs.gain_lane, start_s, sr);
             for (int c = 0; c < 2; ++c)
                 for (std::size_t i = 0; i < n; ++i)
                     mix[static_cast<std::size_t>(c)][i] +=
@@ -386,11 +438,10 @@ MixRenderResult render_mix(const plan::Plan& plan,
             window_energy.assign(bs.feeders.size(), 0.0);
             for (std::size_t i0 = 0, j = 0; i0 < n; i0 += k_ramp_step, ++j) {
                 const std::size_t m = std::min(k_ramp_step, n - i0);
-                const std::size_t slot = ((produced + i0) / k_ramp_step) % window_steps;
+                const std::size_t step_slot = ((produced + i0) / k_ramp_step) % window_steps;
                 double window_total = 0.0;
                 for (std::size_t f = 0; f < bs.feeders.size(); ++f) {
-                    window_energy[f] = 0.0;
-                    for (double e : bs.energy_ring[f]) window_energy[f] += e;
+                    window_energy[f] = bs.energy_window[f].sum();
                     window_total += window_energy[f];
                 }
                 for (std::size_t f = 0; f < bs.feeders.size(); ++f) {
@@ -398,17 +449,19 @@ MixRenderResult render_mix(const plan::Plan& plan,
                     const double before = bs.share[f];
                     const double now =
                         window_total > 0.0 ? window_energy[f] / window_total : before;
-                    auto& stem = stems[static_cast<std::size_t>(t)];
-                    for (int c = 0; c < 2; ++c)
-                        for (std::size_t i = 0; i < m; ++i) {
-                            const double w = before + (now - before) * static_cast<double>(i + 1) /
-                                                          static_cast<double>(m);
-                            stem[static_cast<std::size_t>(c)][i0 + i] += static_cast<float>(
-                                w * bs.buffer[static_cast<std::size_t>(c)][i0 + i]);
-                        }
+                    const double slope = (now - before) / static_cast<double>(m);
+                    for (std::size_t c = 0; c < 2; ++c) {
+                        float* stem = stems[static_cast<std::size_t>(t)][c].data() + i0;
+                        const float* ret = bs.buffer[c].data() + i0;
+                        for (std::size_t i = 0; i < m; ++i)
+                            stem[i] += static_cast<float>(
+                                (before + slope * static_cast<double>(i + 1)) * ret[i]);
+                    }
                     bs.share[f] = now;
-                    bs.energy_ring[f][slot] = tracks[static_cast<std::size_t>(t)]
-                                                  .send_energy[static_cast<std::size_t>(s)][j];
+                    bs.energy_window[f].set(step_slot,
+                                            tracks[static_cast<std::size_t>(t)]
+                                                .blocks[slot]
+                                                .send_energy[static_cast<std::size_t>(s)][j]);
                 }
             }
         }
@@ -420,7 +473,7 @@ MixRenderResult render_mix(const plan::Plan& plan,
             if (mix_comp) mix_comp->gain_envelope(view_of(mix, n), mix_gain.data());
             if (makeup_lane) {
                 float* gp[1] = {mix_gain.data()};
-                apply_gain(AudioView(gp, 1, n), 0.0, mix_makeup_lane, block_start_s, sr);
+                apply_gain(AudioView(gp, 1, n), 0.0, mix_makeup_lane, start_s, sr);
             }
             for (std::size_t t = 0; t < n_tracks; ++t)
                 for (int c = 0; c < 2; ++c)
@@ -435,33 +488,61 @@ MixRenderResult render_mix(const plan::Plan& plan,
         if (width.active()) {
             std::vector<AudioView> stem_views;
             for (auto& s : stems) stem_views.push_back(view_of(s, n));
-            width.process((static_cast<double>(produced) - max_latency) / sr, stem_views,
-                          view_of(mix, n));
+            width.process(start_s, stem_views, view_of(mix, n));
         }
-        produced += n;
         // 5. Out, dropping the chains' common latency at the start.
         const std::size_t skip = std::min(to_skip, n);
         to_skip -= skip;
         const std::size_t out_n = std::min(n - skip, total - emitted);
-        if (out_n > 0) {
-            for (std::size_t t = 0; t < n_tracks; ++t) {
-                AudioView sv = view_of(stems[t], n).sub_block(skip, out_n);
-                output.write_stem(t, sv);
-                const float* planes[2] = {sv.channel(0), sv.channel(1)};
-                stem_meters[t].add(planes, out_n);
-            }
-            AudioView mv = view_of(mix, n).sub_block(skip, out_n);
-            output.write_mix(mv);
-            const float* planes[2] = {mv.channel(0), mv.channel(1)};
-            mix_analyzer.add(planes, out_n);
-            emitted += out_n;
+        if (out_n == 0) return;
+        for (std::size_t t = 0; t < n_tracks; ++t) {
+            AudioView sv = view_of(stems[t], n).sub_block(skip, out_n);
+            output.write_stem(t, sv);
+            const float* planes[2] = {sv.channel(0), sv.channel(1)};
+            stem_meters[t].add(planes, out_n);
         }
+        AudioView mv = view_of(mix, n).sub_block(skip, out_n);
+        output.write_mix(mv);
+        if (mix_analyzer) {
+            const float* planes[2] = {mv.channel(0), mv.channel(1)};
+            mix_analyzer->add(planes, out_n);
+        }
+        emitted += out_n;
+    };
+
+    // The mix of block k (one job, on whichever thread takes it first) runs beside the tracks of
+    // block k + 1 (the other jobs), each on its own slot of the tracks' blocks. Every job reads
+    // and writes the same data whatever thread runs it, so the output does not depend on the
+    // thread count. The mix job may throw (a full disk): its error is kept and rethrown here.
+    pool.run(static_cast<int>(n_tracks), [&](int ti) {
+        render_track(static_cast<std::size_t>(ti), 0,
+                     tracks[static_cast<std::size_t>(ti)].blocks[0]);
+    });
+    std::exception_ptr mix_error;
+    std::size_t slot = 0;
+    for (std::size_t produced = 0; produced < to_push; produced += block_frames(produced)) {
+        const std::size_t next = produced + block_frames(produced);
+        const int next_tracks = next < to_push ? static_cast<int>(n_tracks) : 0;
+        pool.run(1 + next_tracks, [&](int job) {
+            if (job > 0) {
+                const auto ti = static_cast<std::size_t>(job - 1);
+                render_track(ti, next, tracks[ti].blocks[1 - slot]);
+                return;
+            }
+            try {
+                mix_block(produced, slot);
+            } catch (...) {
+                mix_error = std::current_exception();
+            }
+        });
+        if (mix_error) std::rethrow_exception(mix_error);
+        slot = 1 - slot;
         if (options.progress)
             options.progress(static_cast<double>(emitted) / static_cast<double>(total));
     }
 
     MixRenderResult result;
-    result.mix = mix_analyzer.finish();
+    if (mix_analyzer) result.mix = mix_analyzer->finish();
     for (std::size_t t = 0; t < n_tracks; ++t) {
         result.stem_lufs.push_back(stem_meters[t].result().integrated_lufs);
         for (auto& st : tracks[t].chain.stats()) result.processor_stats.push_back(st);

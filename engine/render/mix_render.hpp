@@ -1,7 +1,8 @@
 #pragma once
 // Renders the mix part of a plan: every track through its chain, fader, pan and sends; group
 // buses; effect returns; the mix bus. Streams in blocks (memory does not grow with the song), runs
-// the tracks of each block in parallel, and gives bit-identical output for any thread count.
+// the tracks of each block in parallel and beside the mix of the block before (a pipeline of two
+// stages), and gives bit-identical output for any thread count.
 //
 // The mix is the sum of what reaches the mix bus: the tracks (after their group buses) and the
 // effect returns, through the mix bus compressor, its makeup lane and its width lane. The stems
@@ -45,6 +46,8 @@ struct MixRenderResult {
 
 struct MixRenderOptions {
     int threads = 0;  // 0 = one per core
+    /// False: MixRenderResult::mix is left empty (a render that only measures the stems).
+    bool analyze_mix = true;
     std::function<void(double)> progress;
 };
 
