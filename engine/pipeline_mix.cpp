@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/features.hpp"
 #include "analysis/roles.hpp"
 #include "analysis/sections.hpp"
 #include "analysis/tempo.hpp"
@@ -375,12 +376,14 @@ MixOutcome mix(const MixJob& job) {
     plan::MixIntent mi;
     mi.target = target_for(job.target_name.empty() ? session.target : job.target_name,
                            job.loudness_lufs, job.ceiling_dbtp);
-    const auto tempo = analysis::analyze_tempo(song);
+    // One spectral analysis of the song serves the tempo and the sections.
+    const auto song_frames = analysis::compute_spectral_frames(song);
+    const auto tempo = analysis::analyze_tempo(song_frames);
     mi.tempo_bpm = session.tempo_bpm ? *session.tempo_bpm : tempo.tempo_bpm;
     analysis::SectionOptions so;
     for (const auto& s : session.sections)
         so.given.push_back({s.start_s, s.end_s, s.label, 1.0, 0, 0.0, 0.0});
-    const auto sections = analysis::find_sections(song, tempo, so);
+    const auto sections = analysis::find_sections(song_frames, song.duration_s(), tempo, so);
     for (const auto& s : sections.sections)
         mi.sections.push_back({s.start_s, s.end_s, s.label, s.confidence});
     std::string genre = job.genre.empty() ? session.genre : job.genre;

@@ -697,7 +697,13 @@ TrackFeatures analyze_track(const AudioBuffer& audio) {
     f.channels = audio.channels();
     f.frames = audio.frames();
     f.duration_s = audio.duration_s();
-    f.integrated_lufs = integrated_lufs(audio);
+    {
+        // Loudness only: the peaks come from the level pass (sample peak), and no caller reads a
+        // track's true peak.
+        LoudnessMeter meter(audio.sample_rate_hz(), audio.channels(), PeakMetering::skipped);
+        meter.add(audio);
+        f.integrated_lufs = meter.result().integrated_lufs;
+    }
 
     TimePass t = level_pass(audio);
     levels(t, f);
