@@ -1,5 +1,6 @@
-#include <malloc.h>
 // The `secondear` command: parses arguments and calls the engine. No DSP here.
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 #include <iostream>
