@@ -164,6 +164,7 @@ MasterOutcome master(const MasterJob& job) {
     options.spill_dir = job.output.has_parent_path() ? job.output.parent_path() : fs::path(".");
     fs::create_directories(options.spill_dir);
     options.progress = job.progress;
+    options.source_frames = out.before.frames;
     out.render = render::render_master(*source, out.plan, output, options);
     output.commit();
     const report::MasterReportInput report_input{out.plan, out.before, out.render, in_path.string(),

@@ -126,7 +126,11 @@ MasterRenderResult render_master(BlockSource& source, plan::Plan& plan, MasterOu
     MasterRenderResult result;
 
     // Pass 1: the chain before the drive, into a spill file; metered.
-    io::SpillFile spill(options.spill_dir, channels, sr);
+    const bool longer_than_budget =
+        options.source_frames * static_cast<std::size_t>(channels) * sizeof(float) >
+        io::SpillFile::k_default_memory_budget_bytes;
+    io::SpillFile spill(options.spill_dir, channels, sr,
+                        longer_than_budget ? 0 : io::SpillFile::k_default_memory_budget_bytes);
     Chain front(master.chain, spec);
     // The passes before the final one read only loudness (the final pass verifies the peaks).
     analysis::LoudnessMeter pre_meter(sr, channels, analysis::PeakMetering::skipped);

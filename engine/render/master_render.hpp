@@ -1,6 +1,7 @@
 #pragma once
 // Renders the master part of a plan over a stereo (or mono) source, streaming in blocks:
-//  pass 1: source -> master chain (EQ, glue...) -> a spill file (pre-limiter), metered;
+//  pass 1: source -> master chain (EQ, glue...) -> a spill (pre-limiter; in memory up to a budget,
+//          else a temporary file), metered;
 //  pass 2..n: spill -> drive -> clipper -> limiter, metered, to find the drive that lands on the
 //             target loudness (secant steps; the limiter's loudness loss is measured, not guessed),
 //             stopping at the limiting bound unless forced;
@@ -46,6 +47,10 @@ struct MasterRenderResult {
 struct MasterRenderOptions {
     std::filesystem::path spill_dir;                // temp files go here (same disk as output)
     std::function<void(double fraction)> progress;  // optional
+    // The source's length when known (0: unknown). The pre-limiter audio is held in memory up to
+    // io::SpillFile's budget; a source known to be longer goes to the spill file from the start
+    // (instead of filling the budget first).
+    std::size_t source_frames = 0;
 };
 
 /// Renders plan.master over source. Writes the drive it found into plan.master.drive_db (unless
