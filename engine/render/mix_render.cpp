@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <mutex>
 #include <optional>
 
 #include <fmt/format.h>
@@ -302,8 +303,10 @@ MixRenderResult render_mix(const plan::Plan& plan,
                 mix_comp->prepare(spec);
             }
 
-    std::vector<Stereo> stems(n_tracks, stereo_block());
-    Stereo mix = stereo_block();
+    // Two of each: the mix of one block is written out while the next block is mixed.
+    std::array<std::vector<Stereo>, 2> stem_slots = {std::vector<Stereo>(n_tracks, stereo_block()),
+                                                     std::vector<Stereo>(n_tracks, stereo_block())};
+    std::array<Stereo, 2> mix_slots = {stereo_block(), stereo_block()};
     MixWidth width(mix_bus ? find_lane(mix_bus->automation, "width") : nullptr, sr);
     const plan::AutomationLane* mix_makeup_lane =
         mix_bus ? find_lane(mix_bus->automation, "makeup_db") : nullptr;
@@ -374,12 +377,13 @@ MixRenderResult render_mix(const plan::Plan& plan,
         }
     };
 
-    auto to_skip = static_cast<std::size_t>(max_latency);
-    std::size_t emitted = 0;  // frames written out
-    // 2-5. The block's mix from the tracks' blocks in `slot`: groups, returns, mix bus, out.
+    // 2-4. The block's mix from the tracks' blocks in `slot` into the stems and mix of `slot`:
+    // groups, returns, mix bus.
     const auto mix_block = [&](std::size_t produced, std::size_t slot) {
         const std::size_t n = block_frames(produced);
         const double start_s = block_start_s(produced);
+        auto& stems = stem_slots[slot];
+        auto& mix = mix_slots[slot];
         // Stems start as the track outputs.
         for (std::size_t t = 0; t < n_tracks; ++t)
             for (int c = 0; c < 2; ++c)
@@ -490,55 +494,76 @@ MixRenderResult render_mix(const plan::Plan& plan,
             for (auto& s : stems) stem_views.push_back(view_of(s, n));
             width.process(start_s, stem_views, view_of(mix, n));
         }
-        // 5. Out, dropping the chains' common latency at the start.
-        const std::size_t skip = std::min(to_skip, n);
-        to_skip -= skip;
-        const std::size_t out_n = std::min(n - skip, total - emitted);
-        if (out_n == 0) return;
-        for (std::size_t t = 0; t < n_tracks; ++t) {
-            AudioView sv = view_of(stems[t], n).sub_block(skip, out_n);
-            output.write_stem(t, sv);
-            const float* planes[2] = {sv.channel(0), sv.channel(1)};
-            stem_meters[t].add(planes, out_n);
-        }
-        AudioView mv = view_of(mix, n).sub_block(skip, out_n);
-        output.write_mix(mv);
-        if (mix_analyzer) {
-            const float* planes[2] = {mv.channel(0), mv.channel(1)};
-            mix_analyzer->add(planes, out_n);
-        }
-        emitted += out_n;
     };
 
-    // The mix of block k (one job, on whichever thread takes it first) runs beside the tracks of
-    // block k + 1 (the other jobs), each on its own slot of the tracks' blocks. Every job reads
-    // and writes the same data whatever thread runs it, so the output does not depend on the
-    // thread count. The mix job may throw (a full disk): its error is kept and rethrown here.
-    pool.run(static_cast<int>(n_tracks), [&](int ti) {
-        render_track(static_cast<std::size_t>(ti), 0,
-                     tracks[static_cast<std::size_t>(ti)].blocks[0]);
-    });
-    std::exception_ptr mix_error;
-    std::size_t slot = 0;
-    for (std::size_t produced = 0; produced < to_push; produced += block_frames(produced)) {
-        const std::size_t next = produced + block_frames(produced);
-        const int next_tracks = next < to_push ? static_cast<int>(n_tracks) : 0;
-        pool.run(1 + next_tracks, [&](int job) {
-            if (job > 0) {
-                const auto ti = static_cast<std::size_t>(job - 1);
-                render_track(ti, next, tracks[ti].blocks[1 - slot]);
-                return;
-            }
+    // 5. Out: one stem (t < n_tracks) or the mix (t == n_tracks) of the block in `slot`, written
+    // and measured, without the chains' common latency (the first max_latency frames pushed).
+    const auto out_block = [&](std::size_t produced, std::size_t slot, std::size_t t) {
+        const std::size_t n = block_frames(produced);
+        const auto latency = static_cast<std::size_t>(max_latency);
+        const std::size_t skip = produced >= latency ? 0 : std::min(latency - produced, n);
+        const std::size_t emitted = produced > latency ? produced - latency : 0;
+        const std::size_t out_n = std::min(n - skip, total - emitted);
+        if (out_n == 0) return;
+        const float* planes[2];
+        if (t < n_tracks) {
+            AudioView sv = view_of(stem_slots[slot][t], n).sub_block(skip, out_n);
+            output.write_stem(t, sv);
+            planes[0] = sv.channel(0);
+            planes[1] = sv.channel(1);
+            stem_meters[t].add(planes, out_n);
+        } else {
+            AudioView mv = view_of(mix_slots[slot], n).sub_block(skip, out_n);
+            output.write_mix(mv);
+            planes[0] = mv.channel(0);
+            planes[1] = mv.channel(1);
+            if (mix_analyzer) mix_analyzer->add(planes, out_n);
+        }
+    };
+
+    // A pipeline of three stages over the blocks: each round writes out block k - 1 (one job per
+    // stem and one for the mix), mixes block k (one job) and renders the tracks of block k + 1
+    // (one job per track), each stage on its own slot of two. The mix job comes first: it is the
+    // longest chain of work that cannot be split. Every job reads and writes the same data
+    // whatever thread runs it, so the output does not depend on the thread count. Jobs may throw
+    // (a full disk): the first error is kept and rethrown after the round.
+    std::vector<std::size_t> starts;  // produced frames at each block's start
+    for (std::size_t produced = 0; produced < to_push; produced += block_frames(produced))
+        starts.push_back(produced);
+    const std::size_t blocks = starts.size();
+    std::mutex error_mutex;
+    std::exception_ptr error;
+    for (std::size_t k = 0; k <= blocks + 1; ++k) {
+        // Round k: out of block k - 2, mix of block k - 1, tracks of block k.
+        const bool out = k >= 2 && k - 2 < blocks;
+        const bool mixes = k >= 1 && k - 1 < blocks;
+        const bool renders = k < blocks;
+        const int mix_jobs = mixes ? 1 : 0;
+        const int out_jobs = out ? static_cast<int>(n_tracks) + 1 : 0;
+        const int track_jobs = renders ? static_cast<int>(n_tracks) : 0;
+        pool.run(mix_jobs + out_jobs + track_jobs, [&](int job) {
             try {
-                mix_block(produced, slot);
+                if (job < mix_jobs) {
+                    mix_block(starts[k - 1], (k - 1) % 2);
+                } else if (job < mix_jobs + out_jobs) {
+                    out_block(starts[k - 2], (k - 2) % 2, static_cast<std::size_t>(job - mix_jobs));
+                } else {
+                    const auto ti = static_cast<std::size_t>(job - mix_jobs - out_jobs);
+                    render_track(ti, starts[k], tracks[ti].blocks[k % 2]);
+                }
             } catch (...) {
-                mix_error = std::current_exception();
+                std::lock_guard lock(error_mutex);
+                if (!error) error = std::current_exception();
             }
         });
-        if (mix_error) std::rethrow_exception(mix_error);
-        slot = 1 - slot;
-        if (options.progress)
-            options.progress(static_cast<double>(emitted) / static_cast<double>(total));
+        if (error) std::rethrow_exception(error);
+        if (options.progress && out) {
+            const std::size_t end = k - 1 < blocks ? starts[k - 1] : to_push;
+            const std::size_t written = end > static_cast<std::size_t>(max_latency)
+                                            ? end - static_cast<std::size_t>(max_latency)
+                                            : 0;
+            options.progress(static_cast<double>(written) / static_cast<double>(total));
+        }
     }
 
     MixRenderResult result;

@@ -1,8 +1,9 @@
 #pragma once
 // Renders the mix part of a plan: every track through its chain, fader, pan and sends; group
-// buses; effect returns; the mix bus. Streams in blocks (memory does not grow with the song), runs
-// the tracks of each block in parallel and beside the mix of the block before (a pipeline of two
-// stages), and gives bit-identical output for any thread count.
+// buses; effect returns; the mix bus. Streams in blocks (memory does not grow with the song)
+// through a pipeline of three stages run side by side (the tracks of one block in parallel, the mix
+// of the block before, the stems and mix of the block before that written out in parallel), and
+// gives bit-identical output for any thread count.
 //
 // The mix is the sum of what reaches the mix bus: the tracks (after their group buses) and the
 // effect returns, through the mix bus compressor, its makeup lane and its width lane. The stems
