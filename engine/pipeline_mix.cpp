@@ -284,6 +284,11 @@ MixOutcome render_project(plan::Plan plan, const fs::path& out_dir, const Render
 }
 
 MixOutcome mix(const MixJob& job) {
+    auto T0 = std::chrono::steady_clock::now();
+    auto ph = [&](const char* w) {
+        fprintf(stderr, "PHASE %s %.2f\n", w,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - T0).count());
+    };
     const intent::Session session = intent::load_session(job.session);
     // Session rate: the most common rate among the stems (ties: the highest).
     std::vector<io::SourceInfo> infos;
@@ -377,7 +382,7 @@ MixOutcome mix(const MixJob& job) {
     mi.target = target_for(job.target_name.empty() ? session.target : job.target_name,
                            job.loudness_lufs, job.ceiling_dbtp);
     // One spectral analysis of the song serves the tempo and the sections.
-    const auto song_frames = analysis::compute_spectral_frames(song);
+    const auto song_frames = analysis::compute_spectral_frames(song, threads);
     const auto tempo = analysis::analyze_tempo(song_frames);
     mi.tempo_bpm = session.tempo_bpm ? *session.tempo_bpm : tempo.tempo_bpm;
     analysis::SectionOptions so;

@@ -5,6 +5,7 @@
 #include <complex>
 #include <limits>
 #include <numbers>
+#include <thread>
 
 #include "analysis/fft.hpp"
 #include "analysis/track_filters.hpp"
@@ -189,7 +190,7 @@ std::vector<double> k_weighted_power_in_spans(const AudioBuffer& audio,
     return power;
 }
 
-SpectralFrames compute_spectral_frames(const AudioBuffer& audio) {
+SpectralFrames compute_spectral_frames(const AudioBuffer& audio, int threads) {
     SpectralFrames out;
     const double fs = audio.sample_rate_hz();
     out.sample_rate_hz = fs;
@@ -248,53 +249,76 @@ SpectralFrames compute_spectral_frames(const AudioBuffer& audio) {
     const auto power_scale = static_cast<float>((2.0 / window_sum) * (2.0 / window_sum));
     const auto log_gamma = static_cast<float>(k_log_gamma);
 
-    RealFft fft(size);
-    std::vector<float> frame(static_cast<std::size_t>(size));
-    std::vector<std::complex<float>> spectrum(static_cast<std::size_t>(bins));
-    std::vector<float> log_mag(static_cast<std::size_t>(bins), 0.0f);
-    std::vector<float> prev_log_mag(static_cast<std::size_t>(bins), 0.0f);
     out.onset_strength.assign(count, 0.0f);
     out.low_onset_strength.assign(count, 0.0f);
     out.chroma.assign(count, {});
     out.band_db.assign(count, {});
 
+    // Frames [first, last): each frame is a function of the audio alone except its flux, which
+    // needs the frame before's log magnitudes; a range that does not start at 0 computes them
+    // first. So ranges can run on threads of their own and give the same values.
     const auto half = static_cast<std::ptrdiff_t>(size / 2);
-    for (std::size_t t = 0; t < count; ++t) {
-        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * hop) - half;
-        for (int i = 0; i < size; ++i) {
-            const std::ptrdiff_t s = start + i;
-            const float x = (s >= 0 && s < static_cast<std::ptrdiff_t>(n))
-                                ? mono[static_cast<std::size_t>(s)]
-                                : 0.0f;
-            frame[static_cast<std::size_t>(i)] = x * window[static_cast<std::size_t>(i)];
+    const auto frame_range = [&](std::size_t first, std::size_t last) {
+        RealFft fft(size);
+        std::vector<float> frame(static_cast<std::size_t>(size));
+        std::vector<std::complex<float>> spectrum(static_cast<std::size_t>(bins));
+        std::vector<float> log_mag(static_cast<std::size_t>(bins), 0.0f);
+        std::vector<float> prev_log_mag(static_cast<std::size_t>(bins), 0.0f);
+        const auto transform = [&](std::size_t t) {
+            const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t * hop) - half;
+            for (int i = 0; i < size; ++i) {
+                const std::ptrdiff_t s = start + i;
+                const float x = (s >= 0 && s < static_cast<std::ptrdiff_t>(n))
+                                    ? mono[static_cast<std::size_t>(s)]
+                                    : 0.0f;
+                frame[static_cast<std::size_t>(i)] = x * window[static_cast<std::size_t>(i)];
+            }
+            fft.forward(frame, spectrum);
+        };
+        if (first > 0) {
+            transform(first - 1);
+            for (int k = 1; k < bins; ++k) {
+                const auto uk = static_cast<std::size_t>(k);
+                prev_log_mag[uk] =
+                    std::log1p(log_gamma * std::sqrt(std::norm(spectrum[uk]) * power_scale));
+            }
         }
-        fft.forward(frame, spectrum);
-
-        std::array<double, 3> flux{};
-        std::array<double, k_timbre_bands> band_power{};
-        auto& chroma = out.chroma[t];
-        for (int k = 1; k < bins; ++k) {
-            const auto uk = static_cast<std::size_t>(k);
-            const float power = std::norm(spectrum[uk]) * power_scale;
-            log_mag[uk] = std::log1p(log_gamma * std::sqrt(power));
-            const float rise = log_mag[uk] - prev_log_mag[uk];
-            if (rise > 0.0f) flux[static_cast<std::size_t>(band_group[uk])] += rise;
-            if (pitch_class[uk] >= 0)
-                chroma[static_cast<std::size_t>(pitch_class[uk])] += static_cast<float>(power);
-            if (timbre_band[uk] >= 0)
-                band_power[static_cast<std::size_t>(timbre_band[uk])] += power;
+        for (std::size_t t = first; t < last; ++t) {
+            transform(t);
+            std::array<double, 3> flux{};
+            std::array<double, k_timbre_bands> band_power{};
+            auto& chroma = out.chroma[t];
+            for (int k = 1; k < bins; ++k) {
+                const auto uk = static_cast<std::size_t>(k);
+                const float power = std::norm(spectrum[uk]) * power_scale;
+                log_mag[uk] = std::log1p(log_gamma * std::sqrt(power));
+                const float rise = log_mag[uk] - prev_log_mag[uk];
+                if (rise > 0.0f) flux[static_cast<std::size_t>(band_group[uk])] += rise;
+                if (pitch_class[uk] >= 0)
+                    chroma[static_cast<std::size_t>(pitch_class[uk])] += static_cast<float>(power);
+                if (timbre_band[uk] >= 0)
+                    band_power[static_cast<std::size_t>(timbre_band[uk])] += power;
+            }
+            std::swap(log_mag, prev_log_mag);
+            double onset = 0.0;
+            for (std::size_t g = 0; g < 3; ++g)
+                if (group_bins[g] > 0) onset += flux[g] / group_bins[g];
+            out.onset_strength[t] = static_cast<float>(onset);
+            out.low_onset_strength[t] =
+                group_bins[0] > 0 ? static_cast<float>(flux[0] / group_bins[0]) : 0.0f;
+            for (std::size_t b = 0; b < k_timbre_bands; ++b) {
+                const double mean = timbre_bins[b] > 0 ? band_power[b] / timbre_bins[b] : 0.0;
+                out.band_db[t][b] = static_cast<float>(10.0 * std::log10(std::max(mean, 1e-12)));
+            }
         }
-        std::swap(log_mag, prev_log_mag);
-        double onset = 0.0;
-        for (std::size_t g = 0; g < 3; ++g)
-            if (group_bins[g] > 0) onset += flux[g] / group_bins[g];
-        out.onset_strength[t] = static_cast<float>(onset);
-        out.low_onset_strength[t] =
-            group_bins[0] > 0 ? static_cast<float>(flux[0] / group_bins[0]) : 0.0f;
-        for (std::size_t b = 0; b < k_timbre_bands; ++b) {
-            const double mean = timbre_bins[b] > 0 ? band_power[b] / timbre_bins[b] : 0.0;
-            out.band_db[t][b] = static_cast<float>(10.0 * std::log10(std::max(mean, 1e-12)));
-        }
+    };
+    const std::size_t parts = std::clamp<std::size_t>(static_cast<std::size_t>(threads), 1,
+                                                      std::max<std::size_t>(1, count / 64));
+    {
+        std::vector<std::jthread> helpers;
+        for (std::size_t p = 1; p < parts; ++p)
+            helpers.emplace_back(frame_range, count * p / parts, count * (p + 1) / parts);
+        frame_range(0, count / parts);
     }
     // The first frame's flux compares against silence; it is not an onset of the music.
     out.onset_strength[0] = 0.0f;

@@ -48,8 +48,9 @@ struct SpectralFrames {
 int analysis_hop_frames(double sample_rate_hz);
 
 /// One pass over the audio (mono sum for the spectrum, every channel for K-weighted power).
-/// Empty result for an empty buffer. Deterministic.
-SpectralFrames compute_spectral_frames(const AudioBuffer& audio);
+/// Empty result for an empty buffer. Deterministic: the frames are split among `threads` threads
+/// and the result is the same for any count.
+SpectralFrames compute_spectral_frames(const AudioBuffer& audio, int threads = 1);
 
 /// K-weighted mean square (BS.1770-4 filters, channels summed) over the hop centred on each
 /// frame t (samples t * hop - hop / 2 .. t * hop + hop / 2), as SpectralFrames::k_weighted_power.

@@ -71,6 +71,24 @@ Analysed analyse(const SongSpec& spec, const SectionOptions& options = {}) {
     return a;
 }
 
+// The frames split among threads must be the same values as one pass (the flux of a range's
+// first frame reads the frame before it): compared exactly, every series, at 1, 2 and 3 threads.
+TEST(SpectralFrames, SameValuesForAnyThreadCount) {
+    SongSpec spec = four_bar_form(120.0);
+    spec.form.resize(2);  // 16 s: enough frames for three ranges
+    const SyntheticSong song = make_song(spec);
+    const SpectralFrames one = compute_spectral_frames(song.mix, 1);
+    ASSERT_GT(one.frames(), 300u);
+    for (int threads : {2, 3}) {
+        const SpectralFrames many = compute_spectral_frames(song.mix, threads);
+        EXPECT_EQ(many.onset_strength, one.onset_strength) << threads;
+        EXPECT_EQ(many.low_onset_strength, one.low_onset_strength) << threads;
+        EXPECT_EQ(many.chroma, one.chroma) << threads;
+        EXPECT_EQ(many.band_db, one.band_db) << threads;
+        EXPECT_EQ(many.k_weighted_power, one.k_weighted_power) << threads;
+    }
+}
+
 TEST(Sections, SyntheticSongBoundariesAndLabels) {
     const Analysed a = analyse(four_bar_form(120.0));
     expect_tiles(a.map, a.song.mix.duration_s());
