@@ -284,11 +284,6 @@ MixOutcome render_project(plan::Plan plan, const fs::path& out_dir, const Render
 }
 
 MixOutcome mix(const MixJob& job) {
-    auto T0 = std::chrono::steady_clock::now();
-    auto ph = [&](const char* w) {
-        fprintf(stderr, "PHASE %s %.2f\n", w,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - T0).count());
-    };
     const intent::Session session = intent::load_session(job.session);
     // Session rate: the most common rate among the stems (ties: the highest).
     std::vector<io::SourceInfo> infos;
