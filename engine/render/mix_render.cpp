@@ -93,10 +93,14 @@ void apply_gain(AudioView v, double base_db, const plan::AutomationLane* lane, d
         }
         const double g0 = db_to_gain(base_db + lane_value(*lane, time_of(i0)));
         const double g1 = db_to_gain(base_db + lane_value(*lane, time_of(i0 + n)));
-        for (int c = 0; c < v.channels(); ++c)
-            for (std::size_t i = 0; i < n; ++i)
-                v.channel(c)[i0 + i] *= static_cast<float>(g0 + (g1 - g0) * static_cast<double>(i) /
-                                                                    static_cast<double>(n));
+        const double slope = (g1 - g0) / static_cast<double>(n);
+        std::array<float, k_ramp_step> ramp;
+        for (std::size_t i = 0; i < n; ++i)
+            ramp[i] = static_cast<float>(g0 + slope * static_cast<double>(i));
+        for (int c = 0; c < v.channels(); ++c) {
+            float* x = v.channel(c) + i0;
+            for (std::size_t i = 0; i < n; ++i) x[i] *= ramp[i];
+        }
     }
 }
 
@@ -286,6 +290,7 @@ MixRenderResult render_mix(const plan::Plan& plan,
                         bs.feeders.empty() ? 0.0 : 1.0 / static_cast<double>(bs.feeders.size()));
     }
     std::vector<double> window_energy;
+    std::array<float, k_ramp_step> share_ramp{};  // a feeder's share over one step
 
     // The mix bus: its compressor's gain goes onto every stem.
     std::unique_ptr<dsp::Compressor> mix_comp;
@@ -453,13 +458,18 @@ MixRenderResult render_mix(const plan::Plan& plan,
                     const double before = bs.share[f];
                     const double now =
                         window_total > 0.0 ? window_energy[f] / window_total : before;
-                    const double slope = (now - before) / static_cast<double>(m);
-                    for (std::size_t c = 0; c < 2; ++c) {
-                        float* stem = stems[static_cast<std::size_t>(t)][c].data() + i0;
-                        const float* ret = bs.buffer[c].data() + i0;
+                    // A feeder that sent nothing in the window gets nothing (adding zeros
+                    // would leave the stem as it is).
+                    if (before != 0.0 || now != 0.0) {
+                        const double slope = (now - before) / static_cast<double>(m);
                         for (std::size_t i = 0; i < m; ++i)
-                            stem[i] += static_cast<float>(
-                                (before + slope * static_cast<double>(i + 1)) * ret[i]);
+                            share_ramp[i] =
+                                static_cast<float>(before + slope * static_cast<double>(i + 1));
+                        for (std::size_t c = 0; c < 2; ++c) {
+                            float* stem = stems[static_cast<std::size_t>(t)][c].data() + i0;
+                            const float* ret = bs.buffer[c].data() + i0;
+                            for (std::size_t i = 0; i < m; ++i) stem[i] += share_ramp[i] * ret[i];
+                        }
                     }
                     bs.share[f] = now;
                     bs.energy_window[f].set(step_slot,
