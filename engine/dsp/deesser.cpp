@@ -57,6 +57,7 @@ void Deesser::configure() {
     const double w0 = 2.0 * std::numbers::pi * params_.split_hz / sr;
     shelf_cos_w0_ = std::cos(w0);
     shelf_alpha_ = std::sin(w0) / (2.0 * k_shelf_q);
+    threshold_ratio_ = std::pow(10.0, params_.threshold_db / 10.0);
     // Reduction growing means the gain falls: attack is the falling time constant.
     smoother_.prepare(params_.attack_ms, params_.release_ms, sr);
 }
@@ -76,12 +77,14 @@ void Deesser::reset() noexcept {
     active_frames_ = 0;
 }
 
-// RBJ high shelf (the same formulas as design_high_shelf) with A = sqrt(gain_lin), from the
+// RBJ high shelf (the same formulas as design_high_shelf) with A = 10^(g_db / 40), from the
 // precomputed cos(w0) and alpha, so that a per-frame update needs no trigonometry.
-BiquadCoeffs Deesser::shelf_coeffs(double gain_lin) const noexcept {
-    const double a = std::sqrt(gain_lin);
+BiquadCoeffs Deesser::shelf_coeffs(double g_db) const noexcept {
+    constexpr double k_ln10_over_80 = 0.028782313662425573;  // ln(10) / 80
+    const double sqrt_a = g_db == 0.0 ? 1.0 : std::exp(g_db * k_ln10_over_80);
+    const double a = sqrt_a * sqrt_a;
     const double cw = shelf_cos_w0_;
-    const double t = 2.0 * std::sqrt(a) * shelf_alpha_;
+    const double t = 2.0 * sqrt_a * shelf_alpha_;
     const double inv_a0 = 1.0 / ((a + 1.0) - (a - 1.0) * cw + t);
     return {a * ((a + 1.0) + (a - 1.0) * cw + t) * inv_a0,
             -2.0 * a * ((a - 1.0) + (a + 1.0) * cw) * inv_a0,
@@ -106,7 +109,9 @@ void Deesser::process(AudioView io) noexcept {
 
         const bool active = broad_ms_ > k_floor_power * channels;
         double target = 0.0;
-        if (active && band_ms_ > 0.0) {
+        // The logarithm only when the band is over the threshold (the same test in linear
+        // power): most frames are not.
+        if (active && band_ms_ > threshold_ratio_ * broad_ms_) {
             const double over = power_to_db_fast(band_ms_ / broad_ms_) - params_.threshold_db;
             if (over > 0.0) target = -std::min(over, params_.max_reduction_db);
         }
@@ -119,7 +124,7 @@ void Deesser::process(AudioView io) noexcept {
         if (!shelf_idle_) {
             // At 0 dB the coefficients are exactly the identity (b == a, b0 == 1); the state then
             // rings down through the poles and the shelf goes idle once it is exactly zero.
-            const BiquadCoeffs k = shelf_coeffs(g_db == 0.0 ? 1.0 : db_to_gain_fast(g_db));
+            const BiquadCoeffs k = shelf_coeffs(g_db);
             bool settled = g_db == 0.0;
             for (int c = 0; c < channels; ++c) {
                 shelf_[c].set_coeffs(k);

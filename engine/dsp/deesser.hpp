@@ -60,7 +60,9 @@ class Deesser {
 
   private:
     void configure();
-    BiquadCoeffs shelf_coeffs(double gain_lin) const noexcept;
+    /// The shelf for a reduction of g_db (<= 0), from 10^(g_db / 80) = sqrt(A) (RBJ's A is
+    /// 10^(g_db / 40)): one exponential per update.
+    BiquadCoeffs shelf_coeffs(double g_db) const noexcept;
 
     DeesserParams params_;
     double sample_rate_hz_ = 0.0;
@@ -70,6 +72,7 @@ class Deesser {
     bool shelf_idle_ = true;  // shelf at 0 dB with zero state: skipped
     double shelf_cos_w0_ = 0.0;
     double shelf_alpha_ = 0.0;
+    double threshold_ratio_ = 1.0;  // band over broadband power at the threshold (linear)
     GainSmoother smoother_;
     double band_ms_ = 0.0;
     double broad_ms_ = 0.0;
