@@ -77,14 +77,43 @@ struct TimePass {
     bool has_sibilance_band = false;
 };
 
+/// Sum of squares and peak magnitude of x[0, n) in four interleaved lanes (four independent
+/// additions per step instead of one chain: the loop runs at the adder's throughput, not its
+/// latency). The lanes are combined in a fixed order, so the result depends on the data only.
+struct SquaresAndPeak {
+    double sum_sq = 0.0;
+    float peak = 0.0f;
+};
+SquaresAndPeak squares_and_peak(const float* x, std::size_t n) {
+    std::array<double, 4> sum{};
+    std::array<float, 4> peak{};
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (std::size_t l = 0; l < 4; ++l) {
+            sum[l] += static_cast<double>(x[i + l]) * x[i + l];
+            peak[l] = std::max(peak[l], std::fabs(x[i + l]));
+        }
+    for (; i < n; ++i) {
+        sum[0] += static_cast<double>(x[i]) * x[i];
+        peak[0] = std::max(peak[0], std::fabs(x[i]));
+    }
+    return {(sum[0] + sum[1]) + (sum[2] + sum[3]),
+            std::max(std::max(peak[0], peak[1]), std::max(peak[2], peak[3]))};
+}
+
 /// The levels of every channel: what a silent track needs too.
 TimePass level_pass(const AudioBuffer& audio) {
     TimePass t;
     const int channels = audio.channels();
     const std::size_t n = audio.frames();
     const double sr = audio.sample_rate_hz();
+    t.block_frames = static_cast<std::size_t>(std::max(1L, std::lround(sr / 100.0)));
+    const std::size_t blocks = n / t.block_frames;
+    t.block_power.assign(blocks, 0.0);
+    const double inv = 1.0 / static_cast<double>(t.block_frames);
     for (int c = 0; c < channels; ++c) {
-        std::size_t run = 0;
+        const float* x = audio.channel(c).data();
+        std::size_t run = 0;  // clipped samples in a row
         auto close_run = [&] {
             if (run >= 2) {
                 t.clipping.runs += 1;
@@ -93,30 +122,26 @@ TimePass level_pass(const AudioBuffer& audio) {
             }
             run = 0;
         };
-        for (float s : audio.channel(c)) {
-            const float a = std::fabs(s);
-            t.peak = std::max(t.peak, a);
-            t.sum_sq += static_cast<double>(s) * s;
-            if (a >= k_full_scale)
-                ++run;
-            else if (run > 0)
+        // 10 ms blocks, then what is left after the last whole one (in the totals only).
+        for (std::size_t b = 0; b * t.block_frames < n; ++b) {
+            const std::size_t first = b * t.block_frames;
+            const std::size_t count = std::min(t.block_frames, n - first);
+            const auto block = squares_and_peak(x + first, count);
+            t.sum_sq += block.sum_sq;
+            t.peak = std::max(t.peak, block.peak);
+            if (b < blocks) t.block_power[b] += block.sum_sq * inv / channels;
+            if (block.peak < k_full_scale) {
                 close_run();
+                continue;
+            }
+            for (std::size_t i = first; i < first + count; ++i) {
+                if (std::fabs(x[i]) >= k_full_scale)
+                    ++run;
+                else if (run > 0)
+                    close_run();
+            }
         }
         close_run();
-    }
-
-    t.block_frames = static_cast<std::size_t>(std::max(1L, std::lround(sr / 100.0)));
-    const std::size_t blocks = n / t.block_frames;
-    t.block_power.assign(blocks, 0.0);
-    const double inv = 1.0 / static_cast<double>(t.block_frames);
-    for (int c = 0; c < channels; ++c) {
-        const auto ch = audio.channel(c);
-        for (std::size_t b = 0; b < blocks; ++b) {
-            double s = 0.0;
-            const float* p = ch.data() + b * t.block_frames;
-            for (std::size_t i = 0; i < t.block_frames; ++i) s += static_cast<double>(p[i]) * p[i];
-            t.block_power[b] += s * inv / channels;
-        }
     }
     return t;
 }
@@ -134,33 +159,55 @@ void mono_pass(const AudioBuffer& audio, TimePass& t) {
         std::copy(left.begin(), left.end(), t.mono.begin());
     }
     const std::size_t blocks = t.block_power.size();
-    const double inv = 1.0 / static_cast<double>(t.block_frames);
+    const std::size_t bf = t.block_frames;
+    const double inv = 1.0 / static_cast<double>(bf);
     t.mono_power.assign(blocks, 0.0);
     t.mono_peak.assign(blocks, 0.0);
     t.sibilant_power.assign(blocks, 0.0);
+    for (std::size_t b = 0; b < blocks; ++b) {
+        const auto block = squares_and_peak(t.mono.data() + b * bf, bf);
+        t.mono_power[b] = block.sum_sq * inv;
+        t.mono_peak[b] = block.peak;
+    }
     // 5-10 kHz band: 2nd-order Butterworth high-pass at 5 kHz then low-pass at 10 kHz (12 dB per
     // octave skirts: enough to tell sibilance from a voice's body, at half the cost of 4th order),
     // when the rate leaves room for it.
     t.has_sibilance_band = sr / 2.0 > 1.1 * k_sibilance_hi_hz;
-    std::array<Biquad, 2> band;
-    if (t.has_sibilance_band)
-        band = {rbj_pass(k_sibilance_lo_hz, std::numbers::sqrt2 / 2, sr, true),
-                rbj_pass(k_sibilance_hi_hz, std::numbers::sqrt2 / 2, sr, false)};
-    for (std::size_t b = 0; b < blocks; ++b) {
-        double s = 0.0, sb = 0.0, pk = 0.0;
-        const float* p = t.mono.data() + b * t.block_frames;
-        for (std::size_t i = 0; i < t.block_frames; ++i) {
-            const double x = p[i];
-            s += x * x;
-            pk = std::max(pk, std::fabs(x));
-            if (t.has_sibilance_band) {
-                const double y = band[1].process(band[0].process(p[i]));
-                sb += y * y;
-            }
+    if (!t.has_sibilance_band) return;
+    const std::array<Biquad, 2> band = {
+        rbj_pass(k_sibilance_lo_hz, std::numbers::sqrt2 / 2, sr, true),
+        rbj_pass(k_sibilance_hi_hz, std::numbers::sqrt2 / 2, sr, false)};
+    // The filters are a chain that waits on itself every sample; the two halves of the track run
+    // side by side (two independent chains in one loop, twice the speed). The second half's
+    // filters start k_warm_frames early from rest: their start-up transient decays with the
+    // poles (radius at most 0.89 at 192 kHz, 0.61 at 44.1 kHz) to under 1e-50 of the signal
+    // before the half begins.
+    constexpr std::size_t k_warm_frames = 1024;
+    std::array<Biquad, 2> first = band;
+    std::array<Biquad, 2> second = band;
+    const auto filtered = [](std::array<Biquad, 2>& f, float x) {
+        const double y = f[1].process(f[0].process(x));
+        return y * y;
+    };
+    const std::size_t half_blocks = blocks / 2;
+    const std::size_t mid = half_blocks * bf;
+    for (std::size_t i = mid - std::min(mid, k_warm_frames); i < mid; ++i)
+        filtered(second, t.mono[i]);
+    for (std::size_t b = 0; b < half_blocks; ++b) {
+        double s1 = 0.0, s2 = 0.0;
+        const float* p1 = t.mono.data() + b * bf;
+        const float* p2 = p1 + mid;
+        for (std::size_t i = 0; i < bf; ++i) {
+            s1 += filtered(first, p1[i]);
+            s2 += filtered(second, p2[i]);
         }
-        t.mono_power[b] = s * inv;
-        t.mono_peak[b] = pk;
-        t.sibilant_power[b] = sb * inv;
+        t.sibilant_power[b] = s1 * inv;
+        t.sibilant_power[half_blocks + b] = s2 * inv;
+    }
+    for (std::size_t b = 2 * half_blocks; b < blocks; ++b) {  // an odd block count's last block
+        double s2 = 0.0;
+        for (std::size_t i = 0; i < bf; ++i) s2 += filtered(second, t.mono[b * bf + i]);
+        t.sibilant_power[b] = s2 * inv;
     }
 }
 
