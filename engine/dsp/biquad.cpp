@@ -148,26 +148,22 @@ void BiquadCascade::reset() noexcept {
 
 namespace {
 
-/// Both channels of a cascade of N sections, the sections copied into locals for the block: with
-/// N known the compiler keeps every coefficient and state in registers, so the recursions do not
-/// wait on stores and loads of the state (the same operations in the same order: same samples).
+/// Both channels through N sections (N <= 4) of a cascade, over samples held in double, the
+/// sections copied into locals: with N known the compiler keeps every coefficient and state in
+/// registers, so the recursions do not wait on stores and loads of the state, and the two
+/// channels' recursions overlap in the CPU's pipeline.
 template <std::size_t N>
-void process_stereo(Biquad* left, Biquad* right, float* xl, float* xr,
-                    std::size_t frames) noexcept {
+void sections_stereo(Biquad* left, Biquad* right, double* l, double* r,
+                     std::size_t frames) noexcept {
     std::array<Biquad, N> l_sections;
     std::array<Biquad, N> r_sections;
     std::copy_n(left, N, l_sections.begin());
     std::copy_n(right, N, r_sections.begin());
-    for (std::size_t i = 0; i < frames; ++i) {
-        double l = xl[i];
-        double r = xr[i];
+    for (std::size_t i = 0; i < frames; ++i)
         for (std::size_t k = 0; k < N; ++k) {
-            l = l_sections[k].process_sample(l);
-            r = r_sections[k].process_sample(r);
+            l[i] = l_sections[k].process_sample(l[i]);
+            r[i] = r_sections[k].process_sample(r[i]);
         }
-        xl[i] = static_cast<float>(l);
-        xr[i] = static_cast<float>(r);
-    }
     std::copy_n(l_sections.begin(), N, left);
     std::copy_n(r_sections.begin(), N, right);
 }
@@ -177,43 +173,40 @@ void process_stereo(Biquad* left, Biquad* right, float* xl, float* xr,
 void BiquadCascade::process(AudioView io) noexcept {
     if (coeffs_.empty()) return;
     const std::size_t frames = io.frames();
-    if (io.channels() == 2 && coeffs_.size() <= 4) {
-        Biquad* left = state_.data();
-        Biquad* right = state_.data() + coeffs_.size();
-        float* xl = io.channel(0);
-        float* xr = io.channel(1);
-        switch (coeffs_.size()) {
-            case 1:
-                process_stereo<1>(left, right, xl, xr, frames);
-                return;
-            case 2:
-                process_stereo<2>(left, right, xl, xr, frames);
-                return;
-            case 3:
-                process_stereo<3>(left, right, xl, xr, frames);
-                return;
-            default:
-                process_stereo<4>(left, right, xl, xr, frames);
-                return;
-        }
-    }
     if (io.channels() == 2) {
-        // Both channels in one loop: two independent recursions overlap in the CPU's pipeline,
-        // which nearly halves the time of this latency-bound loop.
+        // Chunk by chunk, the sections four at a time over the chunk; samples stay in double
+        // between sections, so every sample gets the operations of a sample-by-sample loop.
+        constexpr std::size_t k_chunk = 256;
         const std::size_t n = coeffs_.size();
         Biquad* left = state_.data();
         Biquad* right = state_.data() + n;
-        float* xl = io.channel(0);
-        float* xr = io.channel(1);
-        for (std::size_t i = 0; i < frames; ++i) {
-            double l = xl[i];
-            double r = xr[i];
-            for (std::size_t k = 0; k < n; ++k) {
-                l = left[k].process_sample(l);
-                r = right[k].process_sample(r);
+        std::array<double, k_chunk> l;
+        std::array<double, k_chunk> r;
+        for (std::size_t start = 0; start < frames; start += k_chunk) {
+            const std::size_t m = std::min(k_chunk, frames - start);
+            float* xl = io.channel(0) + start;
+            float* xr = io.channel(1) + start;
+            std::copy_n(xl, m, l.begin());
+            std::copy_n(xr, m, r.begin());
+            for (std::size_t k = 0; k < n; k += 4) {
+                switch (std::min<std::size_t>(4, n - k)) {
+                    case 1:
+                        sections_stereo<1>(left + k, right + k, l.data(), r.data(), m);
+                        break;
+                    case 2:
+                        sections_stereo<2>(left + k, right + k, l.data(), r.data(), m);
+                        break;
+                    case 3:
+                        sections_stereo<3>(left + k, right + k, l.data(), r.data(), m);
+                        break;
+                    default:
+                        sections_stereo<4>(left + k, right + k, l.data(), r.data(), m);
+                }
             }
-            xl[i] = static_cast<float>(l);
-            xr[i] = static_cast<float>(r);
+            for (std::size_t i = 0; i < m; ++i) {
+                xl[i] = static_cast<float>(l[i]);
+                xr[i] = static_cast<float>(r[i]);
+            }
         }
         return;
     }
