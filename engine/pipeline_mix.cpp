@@ -276,6 +276,7 @@ MixOutcome render_project(plan::Plan plan, const fs::path& out_dir, const Render
     MasterFile master(out.master_path, plan.sample_rate_hz);
     render::MasterRenderOptions ro;
     ro.spill_dir = out_dir;
+    ro.source_frames = plan.frames;  // a long mix's pre-limiter audio goes to disk from the start
     if (options.progress) ro.progress = [&](double f) { options.progress(0.6 + 0.4 * f); };
     out.master = render::render_master(mix_reader, plan, master, ro);
     master.commit();
