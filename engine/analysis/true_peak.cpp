@@ -45,9 +45,9 @@ float max_phase_gain() noexcept {
     return best * 1.00001f;
 }
 
-// Four lanes (GCC/Clang vector extension; GCC -O2 leaves the plain loop scalar). The largest of
-// a set of magnitudes does not depend on the order they are compared in (a NaN is skipped by
-// std::max(m, NaN) in a lane as in the scalar loop), so the result is the scalar loop's.
+// Four lanes (GCC/Clang vector extension; GCC does not vectorise a reduction by itself). The
+// largest of a set of magnitudes does not depend on the order they are compared in (a NaN is
+// skipped by std::max(m, NaN) in a lane as in the scalar loop), so the result is the scalar loop's.
 using Float4 = float __attribute__((vector_size(16)));
 
 float abs_max(const float* x, std::size_t count) noexcept {
