@@ -48,11 +48,6 @@ double percentile(std::vector<double> v, double p) {
     return v[idx];
 }
 
-/// x[i] *= gain (the Release flags vectorise this loop).
-void apply_gain(float* x, std::size_t frames, float gain) {
-    for (std::size_t i = 0; i < frames; ++i) x[i] *= gain;
-}
-
 PassResult run_back_half(BlockSource& spill, const plan::Master& master, double drive_db,
                          double ceiling_trim_db, bool with_dither,
                          const std::function<void(AudioView)>& emit, analysis::Analyzer* after,
@@ -77,7 +72,10 @@ PassResult run_back_half(BlockSource& spill, const plan::Master& master, double 
     stream_compensated(
         spill, latency,
         [&](AudioView v) {
-            for (int c = 0; c < v.channels(); ++c) apply_gain(v.channel(c), v.frames(), gain);
+            for (int c = 0; c < v.channels(); ++c) {
+                float* x = v.channel(c);
+                for (std::size_t i = 0; i < v.frames(); ++i) x[i] *= gain;
+            }
             pre_limiter.process(v);
             limiter.process(v);
         },
